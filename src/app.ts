@@ -1,0 +1,108 @@
+import { authenticateRequest } from "./auth/authenticate-request.ts";
+import { createBootstrapAdmin } from "./auth/create-bootstrap-admin.ts";
+import { loadSigningKey } from "./auth/load-signing-key.ts";
+import type { Config, Role } from "./config.ts";
+import type { Deps } from "./deps.ts";
+import { allJobs } from "./jobs.ts";
+import { type Clock, systemClock } from "./platform/clock.ts";
+import { connectDatabase, type Database } from "./platform/db/connect.ts";
+import { migrate } from "./platform/db/migrate.ts";
+import { AppError, toProblem } from "./platform/http/errors.ts";
+import { createHttpServer, type HttpServer } from "./platform/http/server.ts";
+import { createLogger, type Logger } from "./platform/log.ts";
+import { createMetrics } from "./platform/metrics.ts";
+import { createQueue } from "./platform/queue/queue.ts";
+import { registerRoutes } from "./routes.ts";
+
+export interface App {
+  deps: Deps;
+  server: HttpServer;
+  /** Set on first start when an admin was created with a generated password (print once). */
+  bootstrap: { email: string | null; generatedPassword: string | null; workspaceId: string };
+  start(role: Role): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const PUBLIC_API_ROUTES = new Set(["/api/v1/auth/login"]);
+
+/** The composition root: the only place that knows how everything is built. */
+export async function createApp(
+  config: Config,
+  overrides: { clock?: Clock; log?: Logger; database?: Database } = {},
+): Promise<App> {
+  const log = overrides.log ?? createLogger(config.log);
+  const database =
+    overrides.database ??
+    (await connectDatabase(
+      config.db.kind === "postgres" ? config.db : { kind: "pglite", dataDir: config.db.dataDir },
+    ));
+  await migrate(database);
+  const metrics = createMetrics();
+  const queue = createQueue({
+    db: database,
+    log,
+    pollSeconds: config.queue.pollSeconds,
+    outboxIntervalMs: config.queue.outboxIntervalMs,
+  });
+  const deps: Deps = {
+    config,
+    database,
+    db: database.kysely,
+    clock: overrides.clock ?? systemClock,
+    log,
+    metrics,
+    queue,
+    jwtKey: await loadSigningKey(database.kysely, config.auth.jwtSecret),
+  };
+  queue.register(allJobs(deps));
+
+  const server = await createHttpServer({
+    log,
+    metrics,
+    bodyLimitBytes: config.http.bodyLimitBytes,
+    webDist: config.http.webDist,
+    isReady: async () => {
+      await database.executeSql("select 1", []);
+      return true;
+    },
+  });
+  server.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (!path.startsWith("/api/v1/") || PUBLIC_API_ROUTES.has(path)) return;
+    const principal = await authenticateRequest(deps, request.headers.authorization);
+    if (!principal) {
+      const problem = toProblem(new AppError("unauthorized", "Sign in or send an API key"), request.id);
+      return reply
+        .status(401)
+        .type("application/problem+json")
+        .header("www-authenticate", "Bearer")
+        .send(problem);
+    }
+    request.principal = principal;
+  });
+  registerRoutes(server, deps);
+  const bootstrap = await createBootstrapAdmin(deps);
+
+  return {
+    deps,
+    server,
+    bootstrap,
+    async start(role) {
+      await queue.start({
+        work: role === "all" || role === "worker",
+        schedule: role === "all" || role === "scheduler",
+      });
+      if (role === "all" || role === "web") {
+        await server.listen({ port: config.http.port, host: config.http.host });
+      } else {
+        await server.ready();
+      }
+    },
+    async stop() {
+      // Stop taking requests and let in-flight ones finish, then let running jobs finish.
+      await server.close();
+      await queue.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+export const ROLES = ["admin", "manager", "sales", "cs", "viewer"] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export type ActorType = "user" | "api_key" | "integration" | "automation" | "system";
+
+/** Who did something: stored on every audit entry. */
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+  label: string | null;
+}
+
+/** The authenticated caller of one request, bound to exactly one workspace. */
+export interface Principal {
+  workspaceId: string;
+  role: Role;
+  actor: Actor;
+  userId: string | null;
+}
+
+export const PERMISSIONS = {
+  "leads:read": ["admin", "manager", "sales", "cs", "viewer"],
+  "leads:write": ["admin", "manager", "sales", "cs"],
+  "leads:delete": ["admin", "manager"],
+  "leads:export": ["admin", "manager"],
+  "events:read": ["admin", "manager"],
+  "events:replay": ["admin", "manager"],
+  "scoring:write": ["admin", "manager"],
+  "segments:write": ["admin", "manager", "sales", "cs"],
+  "workspace:manage": ["admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(principal: Pick<Principal, "role">, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(principal.role);
+}
+
+export const LoginSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(320),
+    password: z.string().min(1).max(1024),
+    workspaceId: z.string().uuid().optional(),
+  })
+  .strict();
+
+export const CreateWorkspaceSchema = z.object({ name: z.string().trim().min(1).max(120) }).strict();
+
+export const AddMemberSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(320),
+    password: z.string().min(8).max(1024).optional(),
+    name: z.string().trim().max(200).optional(),
+    role: RoleSchema,
+  })
+  .strict();
+
+export const CreateApiKeySchema = z
+  .object({ name: z.string().trim().min(1).max(120), role: RoleSchema.default("manager") })
+  .strict();
+
+export const API_KEY_PREFIX = "fk_";

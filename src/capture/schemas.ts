@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const PROCESS_EVENT_JOB = "capture.process-event";
+export const PRUNE_EVENTS_JOB = "capture.prune-events";
+
+export const EVENT_STATUSES = ["received", "processed", "failed"] as const;
+
+export const ListEventsQuerySchema = z.object({
+  connectionId: z.string().uuid().optional(),
+  status: z.enum(EVENT_STATUSES).optional(),
+  source: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const CONNECTION_TYPES = ["generic"] as const;
+
+export const CreateConnectionSchema = z
+  .object({
+    type: z.enum(CONNECTION_TYPES),
+    name: z.string().trim().min(1).max(120),
+    config: z
+      .object({
+        secret: z
+          .string()
+          .regex(
+            /^whsec_[A-Za-z0-9+/=]{32,}$/,
+            "a Standard Webhooks secret: whsec_ followed by base64 (24+ bytes)",
+          )
+          .optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/** Request headers kept with a raw event (never credentials). */
+export const KEPT_HEADERS = [
+  "content-type",
+  "content-length",
+  "user-agent",
+  "idempotency-key",
+  "x-request-id",
+  "webhook-id",
+  "webhook-timestamp",
+  "x-forwarded-for",
+] as const;
+
+export function keepHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (typeof value === "string") kept[name] = value.slice(0, 500);
+  }
+  return kept;
+}

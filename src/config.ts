@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const RoleSchema = z.enum(["all", "web", "worker", "scheduler"]);
+export type Role = z.infer<typeof RoleSchema>;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  FUNIL_DATA_DIR: z.string().default("./data"),
+  FUNIL_ROLE: RoleSchema.default("all"),
+  FUNIL_JWT_SECRET: z.string().min(32).optional(),
+  FUNIL_JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
+  FUNIL_ADMIN_EMAIL: z.string().email().optional(),
+  FUNIL_ADMIN_PASSWORD: z.string().min(8).optional(),
+  FUNIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  FUNIL_LOG_PRETTY: booleanish.optional(),
+  FUNIL_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  FUNIL_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  FUNIL_PUBLIC_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  FUNIL_DEFAULT_COUNTRY: z.string().length(2).default("BR"),
+  FUNIL_WEB_DIST: z.string().default("./dist/web"),
+  FUNIL_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
+  FUNIL_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(5).max(60000).default(50),
+  FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
+  FUNIL_SMTP_URL: z.string().optional(),
+});
+
+export type Env = Record<string, string | undefined>;
+
+/** The one parsed, frozen configuration object; nothing else reads the environment. */
+export function parseConfig(env: Env) {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if (e.FUNIL_ROLE !== "all" && !e.DATABASE_URL) {
+    throw new Error(
+      "Invalid configuration:\n  FUNIL_ROLE: roles can only be split on a real PostgreSQL (set DATABASE_URL); the embedded database is single-process",
+    );
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      publicUrl: e.PUBLIC_URL,
+      bodyLimitBytes: e.FUNIL_BODY_LIMIT_BYTES,
+      loginRateLimit: e.FUNIL_LOGIN_RATE_LIMIT,
+      publicRateLimit: e.FUNIL_PUBLIC_RATE_LIMIT,
+      webDist: e.FUNIL_WEB_DIST,
+    },
+    db: e.DATABASE_URL
+      ? ({ kind: "postgres", url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } as const)
+      : ({ kind: "pglite", dataDir: e.FUNIL_DATA_DIR } as const),
+    dataDir: e.FUNIL_DATA_DIR,
+    role: e.FUNIL_ROLE,
+    auth: {
+      jwtSecret: e.FUNIL_JWT_SECRET,
+      jwtTtlSeconds: e.FUNIL_JWT_TTL_SECONDS,
+      adminEmail: e.FUNIL_ADMIN_EMAIL,
+      adminPassword: e.FUNIL_ADMIN_PASSWORD,
+    },
+    log: { level: e.FUNIL_LOG_LEVEL, pretty: e.FUNIL_LOG_PRETTY ?? false },
+    queue: { pollSeconds: e.FUNIL_QUEUE_POLL_SECONDS, outboxIntervalMs: e.FUNIL_OUTBOX_INTERVAL_MS },
+    contacts: { defaultCountry: e.FUNIL_DEFAULT_COUNTRY },
+    retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS },
+    outbound: { metaGraphUrl: e.FUNIL_META_GRAPH_URL, smtpUrl: e.FUNIL_SMTP_URL },
+  });
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+/** Reads the process environment: the only place that does. */
+export function loadConfig(overrides: Env = {}): Config {
+  return parseConfig({ ...process.env, ...overrides });
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import type { Transaction } from "kysely";
+import { recordAudit } from "../audit/record-audit.ts";
+import type { Actor } from "../auth/schemas.ts";
+import type { ContactRow, DB } from "../platform/db/schema.ts";
+import {
+  addIdentities,
+  earliest,
+  findIdentityOwners,
+  latest,
+  lockContact,
+  mergeStateColumns,
+  snapshot,
+  toMergeState,
+} from "./internal/contact-store.ts";
+import { mergeFields } from "./internal/merge-fields.ts";
+import type { IdentityKind, NormalizedLead } from "./normalize-lead.ts";
+
+export interface UpsertContactInput {
+  workspaceId: string;
+  lead: NormalizedLead;
+  actor: Actor;
+  at: Date;
+  /** The inbox event this lead came from, if any: a touch is recorded once per event. */
+  eventId: string | null;
+}
+
+export interface UpsertContactResult {
+  outcome: "created" | "merged";
+  contact: ContactRow;
+}
+
+const MATCH_PRIORITY: IdentityKind[] = ["email", "phone", "instagram"];
+
+/** Raised when a concurrent writer claimed an identity first: retry the transaction. */
+export class IdentityRaceError extends Error {
+  readonly isRetryable = true;
+  constructor() {
+    super("identity claimed concurrently");
+  }
+}
+
+/**
+ * One person per workspace: same e-mail, phone or Instagram handle → the existing contact, merged;
+ * otherwise a new contact. Records the source touch, a reversible merge entry and the audit trail.
+ * Runs inside the caller's transaction.
+ */
+export async function upsertContact(
+  trx: Transaction<DB>,
+  input: UpsertContactInput,
+): Promise<UpsertContactResult> {
+  const { workspaceId, lead, at } = input;
+  const owners = await findIdentityOwners(trx, workspaceId, lead.identities);
+  const targetId = MATCH_PRIORITY.map((kind) => owners.find((owner) => owner.kind === kind)?.contact_id).find(
+    Boolean,
+  );
+  if (!targetId) return createContact(trx, input);
+
+  const current = await lockContact(trx, workspaceId, targetId);
+  if (!current) throw new IdentityRaceError();
+  const before = snapshot(current);
+  const merged = mergeFields(toMergeState(current), {
+    fields: lead.fields,
+    custom: lead.custom,
+    invalid: lead.invalid,
+  });
+  const mine = new Set(owners.filter((o) => o.contact_id === targetId).map((o) => `${o.kind}:${o.value}`));
+  const claimedElsewhere = new Set(owners.map((o) => `${o.kind}:${o.value}`));
+  const newIdentities = lead.identities.filter(
+    (i) => !mine.has(`${i.kind}:${i.value}`) && !claimedElsewhere.has(`${i.kind}:${i.value}`),
+  );
+  const added = await addIdentities(trx, workspaceId, targetId, newIdentities);
+
+  const isRevived = current.deleted_at !== null;
+  const updated = await trx
+    .updateTable("contacts")
+    .set({
+      ...mergeStateColumns(merged),
+      last_source: lead.source,
+      last_touch_at: latest(at, current.last_touch_at),
+      first_touch_at: earliest(at, current.first_touch_at),
+      updated_at: at,
+      deleted_at: null,
+    })
+    .where("id", "=", targetId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const after = snapshot(updated);
+
+  const touchId = await recordTouch(trx, {
+    workspaceId,
+    contactId: targetId,
+    lead,
+    at,
+    eventId: input.eventId,
+  });
+  if (touchId) {
+    await trx
+      .insertInto("contact_merges")
+      .values({
+        workspace_id: workspaceId,
+        target_id: targetId,
+        source_id: null,
+        touch_id: touchId,
+        target_before: JSON.stringify(before),
+        target_after: JSON.stringify(after),
+        moved_identities: JSON.stringify(added),
+        actor: JSON.stringify(input.actor),
+        at,
+      })
+      .execute();
+  }
+  await recordAudit(trx, [
+    ...(isRevived
+      ? [
+          {
+            workspaceId,
+            entityType: "contact",
+            entityId: targetId,
+            action: "restore",
+            actor: input.actor,
+            before: { deletedAt: current.deleted_at?.toISOString() ?? null },
+            after: { deletedAt: null, reason: "new touch" },
+            at,
+          },
+        ]
+      : []),
+    {
+      workspaceId,
+      entityType: "contact",
+      entityId: targetId,
+      action: "merge",
+      actor: input.actor,
+      before,
+      after: { ...after, source: lead.source, addedIdentities: added },
+      at,
+    },
+  ]);
+  return { outcome: "merged", contact: updated };
+}
+
+async function createContact(trx: Transaction<DB>, input: UpsertContactInput): Promise<UpsertContactResult> {
+  const { workspaceId, lead, at } = input;
+  const id = randomUUID();
+  const state = mergeFields(
+    { fields: {}, custom: {}, secondary: {}, invalid: {}, tags: [] },
+    { fields: lead.fields, custom: lead.custom, invalid: lead.invalid },
+  );
+  const contact = await trx
+    .insertInto("contacts")
+    .values({
+      id,
+      workspace_id: workspaceId,
+      ...mergeStateColumns(state),
+      first_source: lead.source,
+      last_source: lead.source,
+      first_touch_at: at,
+      last_touch_at: at,
+      created_at: at,
+      updated_at: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const added = await addIdentities(trx, workspaceId, id, lead.identities);
+  if (added.length !== lead.identities.length) throw new IdentityRaceError();
+  await recordTouch(trx, { workspaceId, contactId: id, lead, at, eventId: input.eventId });
+  await recordAudit(trx, {
+    workspaceId,
+    entityType: "contact",
+    entityId: id,
+    action: "create",
+    actor: input.actor,
+    before: null,
+    after: { ...snapshot(contact), source: lead.source },
+    at,
+  });
+  return { outcome: "created", contact };
+}
+
+async function recordTouch(
+  trx: Transaction<DB>,
+  input: { workspaceId: string; contactId: string; lead: NormalizedLead; at: Date; eventId: string | null },
+): Promise<string | null> {
+  if (input.eventId) {
+    const seen = await trx
+      .selectFrom("contact_touches")
+      .select("id")
+      .where("event_id", "=", input.eventId)
+      .where("contact_id", "=", input.contactId)
+      .executeTakeFirst();
+    if (seen) return null;
+  }
+  const row = await trx
+    .insertInto("contact_touches")
+    .values({
+      workspace_id: input.workspaceId,
+      contact_id: input.contactId,
+      source: input.lead.source,
+      utm_source: input.lead.utm.source ?? null,
+      utm_medium: input.lead.utm.medium ?? null,
+      utm_campaign: input.lead.utm.campaign ?? null,
+      event_id: input.eventId,
+      fields: JSON.stringify({
+        ...input.lead.fields,
+        custom: input.lead.custom,
+        invalid: input.lead.invalid,
+      }),
+      at: input.at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,14 @@
+import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerCaptureRoutes } from "./capture/routes.ts";
+import { registerContactRoutes } from "./contacts/routes.ts";
+import type { Deps } from "./deps.ts";
+import type { HttpServer } from "./platform/http/server.ts";
+import { registerScoringRoutes } from "./scoring/routes.ts";
+
+/** Every route group, in one explicit list. */
+export function registerRoutes(app: HttpServer, deps: Deps) {
+  registerAuthRoutes(app, deps);
+  registerCaptureRoutes(app, deps);
+  registerContactRoutes(app, deps);
+  registerScoringRoutes(app, deps);
+}

@@ -1,0 +1,73 @@
+import type { RuleSetInput } from "./schemas.ts";
+
+/** StreamLeads' rules, as the starting rule set of every workspace (editable per workspace). */
+export const DEFAULT_RULE_SET: RuleSetInput = {
+  hotThreshold: 25,
+  warmThreshold: 15,
+  rules: [
+    {
+      id: "required_fields",
+      label: "Campos obrigatórios preenchidos (nome, e-mail, telefone, origem)",
+      type: "required_fields",
+      enabled: true,
+      fields: ["name", "email", "phone", "source"],
+      points: 10,
+    },
+    {
+      id: "high_ticket_interest",
+      label: "Interesse de alto ticket",
+      type: "keywords",
+      enabled: true,
+      field: "interest",
+      keywords: [
+        "imóvel",
+        "imóveis",
+        "apartamento",
+        "casa",
+        "investimento",
+        "investir",
+        "terreno",
+        "cobertura",
+        "lançamento",
+        "sobrado",
+        "sala comercial",
+        "mentoria",
+        "high ticket",
+      ],
+      points: 15,
+    },
+    {
+      id: "served_city",
+      label: "Cidade atendida",
+      type: "in_list",
+      enabled: true,
+      field: "city",
+      values: [
+        "São Paulo",
+        "Rio de Janeiro",
+        "Belo Horizonte",
+        "Curitiba",
+        "Porto Alegre",
+        "Brasília",
+        "Campinas",
+        "Florianópolis",
+      ],
+      points: 5,
+    },
+    {
+      id: "income_bonus",
+      label: "Bônus por renda",
+      type: "bands",
+      enabled: true,
+      field: "income",
+      bands: [
+        { min: 0, points: 0 },
+        { min: 3000, points: 2 },
+        { min: 5000, points: 4 },
+        { min: 8000, points: 6 },
+        { min: 12000, points: 8 },
+        { min: 20000, points: 10 },
+      ],
+    },
+  ],
+};
