@@ -59,7 +59,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { login?: boolean } = {},
+): Promise<TestApp> {
   const { database, drop } = await freshDatabase();
   const config = parseConfig({
     NODE_ENV: "test",
@@ -110,6 +113,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       await drop();
     },
   };
-  testApp.adminToken = await login();
+  if (options.login !== false) testApp.adminToken = await login();
   return testApp;
 }

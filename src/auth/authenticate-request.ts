@@ -6,7 +6,7 @@ const CACHE_MS = 30_000;
 const CACHE_MAX = 10_000;
 
 interface Cached {
-  principal: Principal | null;
+  principal: Principal;
   expiresAt: number;
 }
 
@@ -63,6 +63,7 @@ async function resolveSession(deps: Deps, token: string): Promise<Principal | nu
     workspaceId: claims.workspaceId,
     role: row.role as Role,
     userId: claims.userId,
+    expiresAt: claims.expiresAt,
     actor: { type: "user", id: claims.userId, label: row.email },
   };
 }
@@ -77,13 +78,16 @@ export async function authenticateRequest(
   const credential = match?.[1];
   if (!credential || credential.length > 4096) return null;
   const cache = cacheFor(deps);
-  const nowMs = Date.now();
+  const nowMs = deps.clock.now().getTime();
   const hit = cache.get(credential);
   if (hit && hit.expiresAt > nowMs) return hit.principal;
   const principal = credential.startsWith(API_KEY_PREFIX)
     ? await resolveApiKey(deps, credential)
     : await resolveSession(deps, credential);
+  // Failures are not cached: a key created a moment ago must work at once.
+  if (!principal) return null;
   if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(credential, { principal, expiresAt: nowMs + CACHE_MS });
+  const expiresAt = Math.min(nowMs + CACHE_MS, principal.expiresAt ?? Number.POSITIVE_INFINITY);
+  cache.set(credential, { principal, expiresAt });
   return principal;
 }

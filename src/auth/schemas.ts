@@ -19,6 +19,8 @@ export interface Principal {
   role: Role;
   actor: Actor;
   userId: string | null;
+  /** When the credential stops being valid (epoch ms), for session tokens. */
+  expiresAt?: number;
 }
 
 export const PERMISSIONS = {

@@ -10,6 +10,8 @@ export interface SessionClaims {
   userId: string;
   workspaceId: string;
   role: Role;
+  /** Expiry in epoch milliseconds (set when verifying). */
+  expiresAt?: number;
 }
 
 export async function signSessionToken(
@@ -49,7 +51,12 @@ export async function verifySessionToken(
     ) {
       return null;
     }
-    return { userId: payload.sub, workspaceId: payload.wid, role: payload.role as Role };
+    return {
+      userId: payload.sub,
+      workspaceId: payload.wid,
+      role: payload.role as Role,
+      ...(payload.exp ? { expiresAt: payload.exp * 1000 } : {}),
+    };
   } catch {
     return null;
   }

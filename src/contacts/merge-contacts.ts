@@ -31,11 +31,13 @@ export async function mergeContacts(
   const at = deps.clock.now();
   return withTransaction(deps.db, async (trx) => {
     // Lock in id order so two opposite merges cannot deadlock.
-    const [firstId, secondId] = [input.targetId, input.sourceId].sort();
-    const first = await lockContact(trx, input.workspaceId, firstId ?? "");
-    const second = await lockContact(trx, input.workspaceId, secondId ?? "");
-    const target = first?.id === input.targetId ? first : second;
-    const source = first?.id === input.sourceId ? first : second;
+    const locked = [];
+    for (const id of [input.targetId, input.sourceId].sort()) {
+      const row = await lockContact(trx, input.workspaceId, id);
+      if (row) locked.push(row);
+    }
+    const target = locked.find((row) => row.id === input.targetId);
+    const source = locked.find((row) => row.id === input.sourceId);
     if (!target || target.deleted_at) throw notFound("Lead");
     if (!source || source.deleted_at) throw notFound("Lead to merge");
 

@@ -62,6 +62,16 @@ export async function enqueueMany(
     .execute();
 }
 
+export interface FailedJob {
+  id: string;
+  name: string;
+  data: unknown;
+  error: string | null;
+  retryCount: number;
+  createdAt: string;
+  failedAt: string | null;
+}
+
 export interface QueueOptions {
   db: Database;
   log: Logger;
@@ -249,6 +259,31 @@ export function createQueue(options: QueueOptions) {
         if (!progressed) return ran;
       }
       return ran;
+    },
+    /** Jobs that ran out of retries (their copies also sit in the dead-letter queue), newest first. */
+    async listFailed(limit = 100): Promise<FailedJob[]> {
+      const { rows } = await db.executeSql(
+        `select id, name, data, output, retry_count, created_on, completed_on
+           from pgboss.job where state = 'failed' and name <> $1
+           order by completed_on desc nulls last limit $2`,
+        [DEAD_LETTER_QUEUE, limit],
+      );
+      return rows.map((row) => {
+        const output = row.output as { message?: unknown } | null;
+        return {
+          id: String(row.id),
+          name: String(row.name),
+          data: row.data,
+          error: typeof output?.message === "string" ? output.message : null,
+          retryCount: Number(row.retry_count),
+          createdAt: new Date(String(row.created_on)).toISOString(),
+          failedAt: row.completed_on ? new Date(String(row.completed_on)).toISOString() : null,
+        };
+      });
+    },
+    /** Puts a failed job back in its queue. */
+    async retryFailed(name: string, id: string) {
+      await boss.retry(name, id);
     },
     async sendNow(name: string, data: Record<string, unknown>) {
       if (!byName.has(name)) throw new Error(`unknown job ${name}`);

@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { loadConfig } from "../../config.ts";
+import { connectDatabase, type Database } from "../db/connect.ts";
+import { migrate } from "../db/migrate.ts";
+import { createLogger } from "../log.ts";
+import { createQueue, defineJob, enqueue, type Queue } from "./queue.ts";
+
+let database: Database;
+let drop = async () => {};
+let queue: Queue;
+const seen: string[] = [];
+let flakyCalls = 0;
+
+async function waitFor(predicate: () => Promise<boolean> | boolean, ms = 15_000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("timed out");
+}
+
+beforeAll(async () => {
+  const env = loadConfig();
+  if (env.db.kind === "postgres") {
+    const name = `funil_test_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: env.db.url });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(env.db.url);
+    url.pathname = `/${name}`;
+    database = await connectDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
+    drop = async () => {
+      const client = new pg.Client({ connectionString: env.db.url });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    };
+  } else {
+    database = await connectDatabase({ kind: "pglite", dataDir: null });
+  }
+  await migrate(database);
+  queue = createQueue({
+    db: database,
+    log: createLogger({ level: "silent" }),
+    pollSeconds: 0.5,
+    outboxIntervalMs: 20,
+  });
+  queue.register([
+    defineJob({
+      name: "test.record",
+      schema: z.object({ value: z.string() }),
+      handler: async (data) => {
+        seen.push(data.value);
+      },
+    }),
+    defineJob({
+      name: "test.always-fails",
+      schema: z.object({}),
+      retryLimit: 1,
+      retryDelaySeconds: 1,
+      handler: async () => {
+        throw new Error("boom");
+      },
+    }),
+    defineJob({
+      name: "test.flaky",
+      schema: z.object({}),
+      retryLimit: 3,
+      retryDelaySeconds: 1,
+      handler: async () => {
+        flakyCalls++;
+        if (flakyCalls < 2) throw new Error("first time fails");
+      },
+    }),
+    defineJob({ name: "test.nightly", schema: z.object({}), cron: "0 3 * * *", handler: async () => {} }),
+  ]);
+  await queue.start({ work: true, schedule: true });
+});
+
+afterAll(async () => {
+  await queue.stop();
+  await database.close();
+  await drop();
+});
+
+describe("queue", () => {
+  it("runs a job only if the transaction that enqueued it committed", async () => {
+    await database.kysely.transaction().execute(async (trx) => {
+      await enqueue(trx, "test.record", { value: "committed" });
+    });
+    await database.kysely
+      .transaction()
+      .execute(async (trx) => {
+        await enqueue(trx, "test.record", { value: "rolled-back" });
+        throw new Error("abort");
+      })
+      .catch(() => undefined);
+    await waitFor(() => seen.includes("committed"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toEqual(["committed"]);
+    const left = await database.kysely.selectFrom("outbox").selectAll().execute();
+    expect(left).toEqual([]);
+  });
+
+  it("moves many outbox rows in batches", async () => {
+    await database.kysely.transaction().execute(async (trx) => {
+      for (let i = 0; i < 250; i++) await enqueue(trx, "test.record", { value: `bulk-${i}` });
+    });
+    await waitFor(() => seen.filter((value) => value.startsWith("bulk-")).length === 250);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it("retries a failing job with backoff until it succeeds", async () => {
+    await database.kysely.transaction().execute((trx) => enqueue(trx, "test.flaky", {}));
+    await waitFor(() => flakyCalls >= 2, 20_000);
+    expect(flakyCalls).toBe(2);
+  });
+
+  it("sends a job that keeps failing to the dead-letter queue, where it stays visible", async () => {
+    await database.kysely.transaction().execute((trx) => enqueue(trx, "test.always-fails", {}));
+    await waitFor(
+      async () => (await queue.listFailed()).some((job) => job.name === "test.always-fails"),
+      20_000,
+    );
+    const [failed] = await queue.listFailed();
+    expect(failed).toMatchObject({ name: "test.always-fails", error: "boom", retryCount: 1 });
+  });
+
+  it("registers cron schedules", async () => {
+    const schedules = await queue.boss.getSchedules();
+    expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([
+      ["test.nightly", "0 3 * * *"],
+    ]);
+  });
+});
