@@ -2,6 +2,7 @@ import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
 import type { Deps } from "./deps.ts";
+import { registerOperationsRoutes } from "./operations/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
 
@@ -11,4 +12,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerCaptureRoutes(app, deps);
   registerContactRoutes(app, deps);
   registerScoringRoutes(app, deps);
+  registerOperationsRoutes(app, deps);
 }

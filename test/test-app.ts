@@ -5,6 +5,7 @@ import { type App, createApp } from "../src/app.ts";
 import { loadConfig, parseConfig } from "../src/config.ts";
 import { fixedClock } from "../src/platform/clock.ts";
 import { connectDatabase, type Database } from "../src/platform/db/connect.ts";
+import type { Logger } from "../src/platform/log.ts";
 
 export const ADMIN_EMAIL = "admin@funil.test";
 export const ADMIN_PASSWORD = "correct-horse-battery";
@@ -61,7 +62,7 @@ export interface TestApp {
 
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { login?: boolean } = {},
+  options: { login?: boolean; log?: Logger } = {},
 ): Promise<TestApp> {
   const { database, drop } = await freshDatabase();
   const config = parseConfig({
@@ -75,7 +76,7 @@ export async function createTestApp(
     ...env,
   });
   const clock = fixedClock(FIXED_NOW);
-  const app = await createApp(config, { clock, database });
+  const app = await createApp(config, { clock, database, ...(options.log ? { log: options.log } : {}) });
   await app.deps.queue.start({ work: false, schedule: false });
   await app.server.ready();
 

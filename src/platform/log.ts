@@ -30,10 +30,32 @@ export const REDACTED_PATHS = [
   "*.payload",
 ];
 
-export function createLogger(options: { level: string; pretty?: boolean }): Logger {
-  return pino({
-    level: options.level,
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-    base: { service: "funil" },
-  });
+/**
+ * Errors are logged as type, code, message and stack only: database errors carry the offending
+ * values in `detail`/`where`, which may be personal data.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    message: error.message,
+    ...(typeof code === "string" ? { code } : {}),
+    ...(error.stack ? { stack: error.stack } : {}),
+  };
+}
+
+export function createLogger(
+  options: { level: string; pretty?: boolean },
+  destination?: pino.DestinationStream,
+): Logger {
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: serializeError },
+      base: { service: "funil" },
+    },
+    destination,
+  );
 }
