@@ -15,11 +15,15 @@ export const FIXED_NOW = "2026-11-23T12:00:00.000Z";
  * A fresh database per test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL named by DATABASE_URL (created here, dropped on close).
  */
-async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{
+  database: Database;
+  drop: () => Promise<void>;
+  url: string | null;
+}> {
   const env = loadConfig();
   if (env.db.kind !== "postgres") {
     const database = await connectDatabase({ kind: "pglite", dataDir: null });
-    return { database, drop: async () => {} };
+    return { database, drop: async () => {}, url: null };
   }
   const name = `funil_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: env.db.url });
@@ -31,6 +35,7 @@ async function freshDatabase(): Promise<{ database: Database; drop: () => Promis
   const database = await connectDatabase({ kind: "postgres", url: url.toString(), poolSize: 10 });
   return {
     database,
+    url: url.toString(),
     drop: async () => {
       const client = new pg.Client({ connectionString: env.db.url });
       await client.connect();

@@ -14,6 +14,13 @@ export interface BootstrapResult {
  * from FUNIL_ADMIN_EMAIL/FUNIL_ADMIN_PASSWORD, or with a random password shown once.
  */
 export async function createBootstrapAdmin(deps: Deps): Promise<BootstrapResult> {
+  // Several processes may start at once on one PostgreSQL: only one creates the admin.
+  return deps.database.withAdvisoryLock(BOOTSTRAP_LOCK, () => bootstrap(deps));
+}
+
+const BOOTSTRAP_LOCK = 4_242_002;
+
+async function bootstrap(deps: Deps): Promise<BootstrapResult> {
   let workspace = await deps.db
     .selectFrom("workspaces")
     .select("id")

@@ -9,14 +9,14 @@ const LOCK_KEY = 4_242_001;
 
 /** Applies pending forward-only migrations, each in its own transaction. Safe to race on PostgreSQL. */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-  await db.execScript(
-    "create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())",
-  );
   const files = readdirSync(dir)
     .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
     .sort();
   const applied: string[] = [];
   await db.withAdvisoryLock(LOCK_KEY, async () => {
+    await db.execScript(
+      "create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())",
+    );
     const done = new Set(
       (await db.executeSql("select version from schema_migrations", [])).rows.map((row) =>
         String(row.version),

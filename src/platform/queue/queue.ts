@@ -81,6 +81,7 @@ export interface QueueOptions {
 
 const RELAY_BATCH = 1000;
 const DEAD_LETTER_QUEUE = "dead-letters";
+const QUEUES_LOCK = 4_242_003;
 
 export type Queue = ReturnType<typeof createQueue>;
 
@@ -199,7 +200,8 @@ export function createQueue(options: QueueOptions) {
     async start(roles: { work: boolean; schedule: boolean }) {
       await boss.start();
       started = true;
-      await ensureQueues();
+      // Processes starting together on one PostgreSQL would deadlock creating the same queues.
+      await db.withAdvisoryLock(QUEUES_LOCK, ensureQueues);
       if (roles.schedule) {
         for (const job of jobs) {
           if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
