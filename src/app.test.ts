@@ -1,8 +1,9 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { signStandardWebhook } from "../test/sign-webhook.ts";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, freshDatabase } from "../test/test-app.ts";
 import { type App, createApp } from "./app.ts";
-import { loadConfig, parseConfig } from "./config.ts";
+import { CONFIG_VARIABLES, loadConfig, parseConfig } from "./config.ts";
 import { connectDatabase } from "./platform/db/connect.ts";
 
 const isPostgres = loadConfig().db.kind === "postgres";
@@ -99,5 +100,13 @@ describe.skipIf(!isPostgres)("roles in separate processes on PostgreSQL", () => 
     expect(status).toBe("processed");
     const schedules = await scheduler.deps.queue.boss.getSchedules();
     expect(schedules.map((schedule) => schedule.name)).toContain("capture.prune-events");
+  });
+});
+
+describe(".env.example", () => {
+  it("documents every configuration variable, and nothing else", () => {
+    const text = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const documented = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]);
+    expect([...new Set(documented)].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });

@@ -44,6 +44,9 @@ const EnvSchema = z.object({
 
 export type Env = Record<string, string | undefined>;
 
+/** The names of every variable the configuration reads (kept in step with .env.example by a test). */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape);
+
 /** The one parsed, frozen configuration object; nothing else reads the environment. */
 export function parseConfig(env: Env) {
   const cleaned = Object.fromEntries(
