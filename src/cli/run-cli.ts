@@ -64,7 +64,7 @@ export async function runCli(command: string, args: string[]): Promise<number> {
         return 2;
       }
       const role = RoleSchema.parse(values.role);
-      const email = values.email;
+      const email = values.email.trim().toLowerCase();
       return withOfflineApp(async (app) => {
         const workspaceId = await defaultWorkspace(app, values.workspace);
         const result = await createUser(app.deps, {
