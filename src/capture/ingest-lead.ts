@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/schemas.ts";
+import { type ContactView, toContactView } from "../contacts/get-contact.ts";
 import { normalizeLead } from "../contacts/normalize-lead.ts";
 import type { LeadInput } from "../contacts/schemas.ts";
 import { upsertContact } from "../contacts/upsert-contact.ts";
@@ -22,6 +23,8 @@ export interface IngestLeadResult {
   outcome: "created" | "merged" | "repeated";
   contactId: string;
   eventId: string;
+  /** The contact as it stands after this lead (null for a repeat: read it with getContact). */
+  contact: ContactView | null;
 }
 
 /**
@@ -42,7 +45,8 @@ export async function ingestLead(deps: Deps, input: IngestLeadInput): Promise<In
       .where("source", "=", "api")
       .where("idempotency_key", "=", input.idempotencyKey)
       .executeTakeFirst();
-    if (seen?.contact_id) return { outcome: "repeated", contactId: seen.contact_id, eventId: seen.id };
+    if (seen?.contact_id)
+      return { outcome: "repeated", contactId: seen.contact_id, eventId: seen.id, contact: null };
   }
   const at = deps.clock.now();
   const result = await withTransaction(deps.db, async (trx) => {
@@ -53,8 +57,10 @@ export async function ingestLead(deps: Deps, input: IngestLeadInput): Promise<In
       actor: input.actor,
       at,
       eventId,
+      isFirstDelivery: true,
     });
-    await scoreContact(trx, { contact: upserted.contact, at });
+    const isNew = upserted.outcome === "created";
+    const score = await scoreContact(trx, { contact: upserted.contact, at, isNew });
     await trx
       .insertInto("inbox_events")
       .values({
@@ -72,7 +78,22 @@ export async function ingestLead(deps: Deps, input: IngestLeadInput): Promise<In
         processed_at: at,
       })
       .execute();
-    return { outcome: upserted.outcome, contactId: upserted.contact.id, eventId };
+    const sources = isNew
+      ? [lead.source]
+      : (
+          await trx
+            .selectFrom("contact_touches")
+            .select("source")
+            .where("contact_id", "=", upserted.contact.id)
+            .groupBy("source")
+            .orderBy((eb) => eb.fn.min("at"))
+            .execute()
+        ).map((row) => row.source);
+    const contact = toContactView(upserted.contact, upserted.identities, sources, {
+      ...score,
+      scored_at: at,
+    });
+    return { outcome: upserted.outcome, contactId: upserted.contact.id, eventId, contact };
   });
   deps.metrics.inboxEvents.labels("api", "processed").inc();
   deps.metrics.contactsWritten.labels(result.outcome).inc();

@@ -61,8 +61,9 @@ export async function processInboxEvent(
         actor: { type: "integration", id: event.connection_id, label: event.source },
         at: event.received_at,
         eventId: event.id,
+        isFirstDelivery: event.status === "received",
       });
-      await scoreContact(trx, { contact: upserted.contact, at });
+      await scoreContact(trx, { contact: upserted.contact, at, isNew: upserted.outcome === "created" });
       await trx
         .updateTable("inbox_events")
         .set((eb) => ({

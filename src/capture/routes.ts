@@ -41,10 +41,10 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
         idempotencyKey: request.headers["idempotency-key"] ?? null,
         actor: principal.actor,
       });
-      const lead = await getContact(deps, {
-        workspaceId: principal.workspaceId,
-        contactId: result.contactId,
-      });
+      // The new state is known from the write itself; only a repeated request reads it back.
+      const lead =
+        result.contact ??
+        (await getContact(deps, { workspaceId: principal.workspaceId, contactId: result.contactId }));
       return reply
         .status(result.outcome === "created" ? 201 : 200)
         .header("location", `/api/v1/leads/${result.contactId}`)

@@ -96,7 +96,7 @@ describe("merges can be undone", () => {
     });
     expect(second.id).toBe(first.id);
     expect(second.emails).toEqual(["pai@example.com", "filha@example.com"]);
-    const merge = second.merges[0];
+    const merge = ((await get(first.id)).json() as Lead).merges[0];
     expect(merge).toMatchObject({ sourceId: null, undoneAt: null });
 
     const undone = await t.request("POST", `/api/v1/merges/${merge?.id}/undo`);

@@ -23,11 +23,15 @@ export interface UpsertContactInput {
   at: Date;
   /** The inbox event this lead came from, if any: a touch is recorded once per event. */
   eventId: string | null;
+  /** The event is being processed for the first time (no touch can exist for it yet). */
+  isFirstDelivery?: boolean;
 }
 
 export interface UpsertContactResult {
   outcome: "created" | "merged";
   contact: ContactRow;
+  /** Every identity key of the contact after the upsert. */
+  identities: { kind: string; value: string }[];
 }
 
 const MATCH_PRIORITY: IdentityKind[] = ["email", "phone", "instagram"];
@@ -93,6 +97,7 @@ export async function upsertContact(
     lead,
     at,
     eventId: input.eventId,
+    isFirstDelivery: input.isFirstDelivery ?? false,
   });
   if (touchId) {
     await trx
@@ -136,7 +141,13 @@ export async function upsertContact(
       at,
     },
   ]);
-  return { outcome: "merged", contact: updated };
+  const identities = await trx
+    .selectFrom("contact_identities")
+    .select(["kind", "value"])
+    .where("contact_id", "=", targetId)
+    .orderBy("created_at")
+    .execute();
+  return { outcome: "merged", contact: updated, identities };
 }
 
 async function createContact(trx: Transaction<DB>, input: UpsertContactInput): Promise<UpsertContactResult> {
@@ -163,7 +174,14 @@ async function createContact(trx: Transaction<DB>, input: UpsertContactInput): P
     .executeTakeFirstOrThrow();
   const added = await addIdentities(trx, workspaceId, id, lead.identities);
   if (added.length !== lead.identities.length) throw new IdentityRaceError();
-  await recordTouch(trx, { workspaceId, contactId: id, lead, at, eventId: input.eventId });
+  await recordTouch(trx, {
+    workspaceId,
+    contactId: id,
+    lead,
+    at,
+    eventId: input.eventId,
+    isFirstDelivery: true,
+  });
   await recordAudit(trx, {
     workspaceId,
     entityType: "contact",
@@ -174,14 +192,21 @@ async function createContact(trx: Transaction<DB>, input: UpsertContactInput): P
     after: { ...snapshot(contact), source: lead.source },
     at,
   });
-  return { outcome: "created", contact };
+  return { outcome: "created", contact, identities: lead.identities };
 }
 
 async function recordTouch(
   trx: Transaction<DB>,
-  input: { workspaceId: string; contactId: string; lead: NormalizedLead; at: Date; eventId: string | null },
+  input: {
+    workspaceId: string;
+    contactId: string;
+    lead: NormalizedLead;
+    at: Date;
+    eventId: string | null;
+    isFirstDelivery: boolean;
+  },
 ): Promise<string | null> {
-  if (input.eventId) {
+  if (input.eventId && !input.isFirstDelivery) {
     const seen = await trx
       .selectFrom("contact_touches")
       .select("id")

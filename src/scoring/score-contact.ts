@@ -9,7 +9,7 @@ import { getRuleSet } from "./get-rule-set.ts";
  */
 export async function scoreContact(
   trx: Transaction<DB>,
-  input: { contact: ContactRow; at: Date },
+  input: { contact: ContactRow; at: Date; isNew?: boolean },
 ): Promise<ScoreResult & { isChanged: boolean }> {
   const { contact, at } = input;
   const ruleSet = await getRuleSet(trx, contact.workspace_id);
@@ -24,11 +24,13 @@ export async function scoreContact(
     instagram: contact.instagram,
     custom: contact.custom,
   });
-  const previous = await trx
-    .selectFrom("contact_scores")
-    .select(["score", "temperature", "reasons"])
-    .where("contact_id", "=", contact.id)
-    .executeTakeFirst();
+  const previous = input.isNew
+    ? undefined
+    : await trx
+        .selectFrom("contact_scores")
+        .select(["score", "temperature", "reasons"])
+        .where("contact_id", "=", contact.id)
+        .executeTakeFirst();
   const isChanged =
     !previous ||
     previous.score !== result.score ||
