@@ -1,0 +1,59 @@
+import type { AuditView } from "../../audit/list-audit.ts";
+import type { LoginResult } from "../../auth/login-user.ts";
+import type { EventView } from "../../capture/list-events.ts";
+import type { ContactDetailView, ContactView } from "../../contacts/get-contact.ts";
+import type { SegmentView } from "../../contacts/manage-segments.ts";
+import type { SORTS, TEMPERATURES } from "../../contacts/schemas.ts";
+import type { Rule, RuleSet, RuleSetInput } from "../../scoring/schemas.ts";
+
+// The API's JSON shapes, taken from the backend's own types so a contract change fails `tsc`.
+
+export type Session = LoginResult;
+export type Temperature = (typeof TEMPERATURES)[number];
+export type LeadSort = (typeof SORTS)[number];
+export type LeadSummary = ContactView;
+export type LeadDetail = ContactDetailView;
+export type AuditEntry = AuditView;
+export type Segment = SegmentView;
+export type InboxEvent = EventView;
+export type ScoringRule = Rule;
+export type ScoringRuleSetInput = RuleSetInput;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface EventDetail extends InboxEvent {
+  body: string | null;
+  bodyBase64: string;
+}
+
+export interface ReplayResult extends InboxEvent {
+  outcome: "processed" | "skipped" | "failed";
+}
+
+export interface UndoMergeResult {
+  targetId: string;
+  restoredId: string;
+}
+
+export interface RescoreProgress {
+  version: number;
+  total: number;
+  current: number;
+}
+
+export interface ScoringRulesResponse extends RuleSet {
+  rescore: RescoreProgress;
+  defaults: RuleSetInput;
+}
+
+export interface Connection {
+  id: string;
+  type: string;
+  name: string;
+  webhookUrl: string;
+  createdAt: string;
+  disabledAt: string | null;
+}

@@ -1,0 +1,56 @@
+import { useEffect } from "react";
+import { useSession } from "./api/session.ts";
+import { AppHeader } from "./components/app-header.tsx";
+import { EmptyState } from "./components/status-states.tsx";
+import { useLanguage, useT } from "./i18n.ts";
+import { EventsPage } from "./pages/events/events-page.tsx";
+import { LeadDetailPage } from "./pages/lead-detail/lead-detail-page.tsx";
+import { LeadsPage } from "./pages/leads/leads-page.tsx";
+import { LoginPage } from "./pages/login-page.tsx";
+import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
+import { href, navigate, type Route, useRoute } from "./router.ts";
+
+/** The shell: login when signed out, otherwise the header and the page for the route. */
+export function App() {
+  const session = useSession();
+  const route = useRoute();
+  const language = useLanguage();
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  useEffect(() => {
+    if (route.path === "/" || route.path === "/login") navigate("/leads", { replace: true });
+  }, [route.path]);
+
+  return (
+    <div className="app">
+      <AppHeader />
+      {session ? <RoutedPage route={route} /> : <LoginPage />}
+    </div>
+  );
+}
+
+function RoutedPage({ route }: { route: Route }) {
+  const [section, id, extra] = route.segments;
+  if (section === "leads" && id && !extra) return <LeadDetailPage key={id} id={id} />;
+  if (section === "leads" && !id) return <LeadsPage />;
+  if (section === "events" && !id) return <EventsPage />;
+  if (section === "scoring" && !id) return <ScoringPage />;
+  if (!section || section === "login") return null;
+  return <NotFound />;
+}
+
+function NotFound() {
+  const t = useT();
+  return (
+    <main className="page">
+      <EmptyState title={t("common.notFoundPage")}>
+        <a className="button" href={href("/leads")}>
+          {t("common.goToLeads")}
+        </a>
+      </EmptyState>
+    </main>
+  );
+}

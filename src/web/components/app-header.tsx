@@ -1,0 +1,65 @@
+import { endSession, useSession } from "../api/session.ts";
+import { setLanguage, useLanguage, useT } from "../i18n.ts";
+import { href, useRoute } from "../router.ts";
+
+const NAV = [
+  { path: "/leads", label: "nav.leads" },
+  { path: "/events", label: "nav.events" },
+  { path: "/scoring", label: "nav.scoring" },
+] as const;
+
+export function AppHeader() {
+  const t = useT();
+  const language = useLanguage();
+  const session = useSession();
+  const route = useRoute();
+  const workspace = session?.workspaces.find((item) => item.id === session.workspaceId);
+  return (
+    <header className="app-header">
+      <a className="brand" href={href("/leads")}>
+        <span className="brand-mark" aria-hidden="true">
+          ▼
+        </span>
+        {t("app.name")}
+      </a>
+      {session && (
+        <nav className="app-nav" aria-label={t("nav.menu")}>
+          {NAV.map((item) => {
+            const active = route.path === item.path || route.path.startsWith(`${item.path}/`);
+            return (
+              <a
+                key={item.path}
+                href={href(item.path)}
+                className={active ? "nav-link active" : "nav-link"}
+                aria-current={active ? "page" : undefined}
+              >
+                {t(item.label)}
+              </a>
+            );
+          })}
+        </nav>
+      )}
+      <div className="header-actions">
+        {session && (
+          <span className="header-user" title={workspace?.name}>
+            {session.user.name ?? session.user.email}
+          </span>
+        )}
+        <button
+          type="button"
+          className="button button-ghost button-small"
+          title={t("nav.switchLanguageTitle")}
+          lang={language === "en" ? "pt-BR" : "en"}
+          onClick={() => setLanguage(language === "en" ? "pt-BR" : "en")}
+        >
+          {t("nav.switchLanguage")}
+        </button>
+        {session && (
+          <button type="button" className="button button-ghost button-small" onClick={() => endSession()}>
+            {t("nav.logout")}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}

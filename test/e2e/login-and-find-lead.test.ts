@@ -1,0 +1,176 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiCall, loginToken, sendSignedWebhook, waitFor } from "./support/api.ts";
+import { buildWebApp, type FunilServer, startFunilServer } from "./support/funil-server.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = join(tmpdir(), "funil-e2e-screenshots");
+const UI_TIMEOUT = 15_000;
+
+let server: FunilServer | undefined;
+let browser: Browser | undefined;
+let token = "";
+
+async function newPage(): Promise<Page> {
+  if (!browser) throw new Error("no browser");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "pt-BR" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  return page;
+}
+
+async function signIn(page: Page) {
+  if (!server) throw new Error("no server");
+  await page.goto(`${server.baseUrl}/`);
+  await page.getByLabel("E-mail").fill(server.adminEmail);
+  await page.getByLabel("Senha").fill(server.adminPassword);
+  await page.getByRole("button", { name: "Entrar" }).click();
+  await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
+}
+
+describe("the web app, in a real browser against the real server", () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+      );
+    }
+    await mkdir(SCREENSHOTS, { recursive: true });
+    buildWebApp();
+    server = await startFunilServer();
+    token = await loginToken(server.baseUrl, server.adminEmail, server.adminPassword);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+      timeout: 60_000,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  });
+
+  it("logs in, finds a lead by name and shows its profile, temperature and score reasons", async () => {
+    if (!server) throw new Error("no server");
+    const created = await apiCall<{ id: string; temperature: string }>(
+      server.baseUrl,
+      "POST",
+      "/api/v1/leads",
+      {
+        token,
+        body: {
+          name: "Larissa Teste E2E",
+          email: "larissa@example.com",
+          phone: "(11) 98765-4321",
+          interest: "apartamento",
+          city: "São Paulo",
+          income: 25000,
+        },
+      },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.temperature).toBe("hot");
+    const other = await apiCall(server.baseUrl, "POST", "/api/v1/leads", {
+      token,
+      body: { name: "Outro Contato", email: "outro@example.com", city: "Recife" },
+    });
+    expect(other.status).toBe(201);
+
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Outro Contato" }).waitFor();
+
+    await page.getByLabel("Buscar").fill("Larissa");
+    await page.getByRole("link", { name: "Outro Contato" }).waitFor({ state: "detached" });
+    const leadLink = page.getByRole("link", { name: "Larissa Teste E2E" });
+    await leadLink.waitFor();
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    await expect.poll(() => page.locator("tbody tr [data-temperature]").textContent()).toBe("quente");
+    await page.screenshot({ path: join(SCREENSHOTS, "leads-list.png"), fullPage: true });
+
+    await leadLink.click();
+    await page.getByRole("heading", { name: "Larissa Teste E2E", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Auditoria" }).waitFor();
+    const main = page.locator("main");
+    const text = ((await main.textContent()) ?? "").replace(/\s+/g, " ");
+    expect(text).toContain("larissa@example.com");
+    expect(text).toContain("+5511987654321");
+    expect(await page.locator(".lead-title [data-temperature]").textContent()).toBe("quente");
+    const reasons = (await page.getByTestId("score-reasons").textContent()) ?? "";
+    expect(reasons).toContain("Interesse de alto ticket");
+    expect(reasons).toContain("Cidade atendida");
+    expect(reasons).toContain("Bônus por renda");
+    expect(Number(await page.getByTestId("lead-score").textContent())).toBeGreaterThanOrEqual(25);
+    await page.screenshot({ path: join(SCREENSHOTS, "lead-detail.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "Regras de pontuação" }).click();
+    await page.getByRole("heading", { name: /Regras de pontuação/, level: 1 }).waitFor();
+    await page.getByText("Bônus por renda").waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "scoring-rules.png"), fullPage: true });
+
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: /Scoring rules/, level: 1 }).waitFor();
+    await page.getByRole("link", { name: "Events" }).waitFor();
+    await page.getByRole("button", { name: "Português" }).click();
+    await page.getByRole("link", { name: "Eventos" }).waitFor();
+    await page.context().close();
+  });
+
+  it("shows a failed webhook delivery on the events page with a replay button", async () => {
+    if (!server) throw new Error("no server");
+    const baseUrl = server.baseUrl;
+    const connection = await apiCall<{ id: string; webhookUrl: string; secret: string }>(
+      baseUrl,
+      "POST",
+      "/api/v1/connections",
+      { token, body: { type: "generic", name: "x" } },
+    );
+    expect(connection.status).toBe(201);
+    const delivery = await sendSignedWebhook(
+      baseUrl,
+      connection.body,
+      JSON.stringify({ type: "lead", data: { city: "Recife" } }),
+    );
+    expect(delivery.status, delivery.text).toBe(202);
+    const { eventId } = JSON.parse(delivery.text) as { eventId: string };
+    const failed = await waitFor("the delivery to fail", async () => {
+      const list = await apiCall<{ items: { id: string; error: string | null }[] }>(
+        baseUrl,
+        "GET",
+        "/api/v1/events?status=failed",
+        { token },
+      );
+      return list.body.items.find((item) => item.id === eventId);
+    });
+    expect(failed.error).toBeTruthy();
+
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Eventos" }).click();
+    const row = page.locator(`tr[data-event-id="${eventId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain("com falha");
+    expect(await row.locator(".error-text").textContent()).toBe(failed.error);
+    const replay = row.getByRole("button", { name: "Reprocessar" });
+    await replay.waitFor();
+    await row.getByRole("button", { name: "Detalhes" }).click();
+    await page.getByText('"city": "Recife"').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "events.png"), fullPage: true });
+
+    await replay.click();
+    await row.getByText("Reprocessado: falhou de novo").waitFor();
+    await page.context().close();
+  });
+});
