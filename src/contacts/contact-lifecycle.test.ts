@@ -49,6 +49,8 @@ describe("soft delete and restore", () => {
     const lead = await create({ name: "Apagar Depois", email: "apagar@example.com" });
     expect((await t.request("DELETE", `/api/v1/leads/${lead.id}`)).statusCode).toBe(204);
     expect((await get(lead.id)).statusCode).toBe(404);
+    const inTrash = await t.request("GET", `/api/v1/leads/${lead.id}?includeDeleted=true`);
+    expect(inTrash.json()).toMatchObject({ id: lead.id, deletedAt: expect.any(String) });
     const listed = (await t.request("GET", "/api/v1/leads?q=apagar")).json() as { items: Lead[] };
     expect(listed.items).toEqual([]);
     const trash = (await t.request("GET", "/api/v1/leads?q=apagar&deleted=true")).json() as { items: Lead[] };
@@ -77,6 +79,14 @@ describe("soft delete and restore", () => {
       before: { city: "Recife", tags: [] },
       after: { city: "Olinda", tags: ["vip"] },
     });
+  });
+
+  it("clears a field with null and leaves absent fields alone", async () => {
+    const lead = await create({ name: "Limpar", email: "limpar@example.com", city: "Natal", income: 5000 });
+    const patched = await t.request("PATCH", `/api/v1/leads/${lead.id}`, {
+      body: { city: null, income: null },
+    });
+    expect(patched.json()).toMatchObject({ name: "Limpar", city: null, income: null });
   });
 });
 

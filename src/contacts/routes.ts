@@ -59,10 +59,25 @@ export function registerContactRoutes(app: HttpServer, deps: Deps) {
     },
   );
 
-  app.get("/api/v1/leads/:id", { schema: { tags: ["leads"], params: IdParams } }, async (request) => {
-    const principal = authorize(request, "leads:read");
-    return getContact(deps, { workspaceId: principal.workspaceId, contactId: request.params.id });
-  });
+  app.get(
+    "/api/v1/leads/:id",
+    {
+      schema: {
+        tags: ["leads"],
+        summary: "One lead; 404 when unknown or deleted (unless includeDeleted=true)",
+        params: IdParams,
+        querystring: z.object({ includeDeleted: z.enum(["true", "false"]).optional() }),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      return getContact(deps, {
+        workspaceId: principal.workspaceId,
+        contactId: request.params.id,
+        includeDeleted: request.query.includeDeleted === "true",
+      });
+    },
+  );
 
   app.patch(
     "/api/v1/leads/:id",

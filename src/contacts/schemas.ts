@@ -119,13 +119,14 @@ export const CreateSegmentSchema = z
   })
   .strict();
 
+/** A person's edit: a value replaces, `null` clears, an absent field is left alone. */
 export const UpdateContactSchema = z
   .object({
-    name: text(200).optional(),
-    city: text(120).optional(),
-    interest: text(2000).optional(),
-    income: income.optional(),
-    instagram: text(120).optional(),
+    name: text(200).nullable().optional(),
+    city: text(120).nullable().optional(),
+    interest: text(2000).nullable().optional(),
+    income: income.nullable().optional(),
+    instagram: text(120).nullable().optional(),
     tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
     ownerId: z.string().uuid().nullable().optional(),
     custom: custom.optional(),

@@ -21,8 +21,8 @@ export async function updateContact(
 ) {
   const at = deps.clock.now();
   const { patch } = input;
-  let instagram: string | undefined;
-  if (patch.instagram !== undefined) {
+  let instagram: string | null | undefined = patch.instagram === null ? null : undefined;
+  if (patch.instagram) {
     const normalized = normalizeInstagram(patch.instagram);
     if (!normalized.ok) {
       throw new AppError("unprocessable", "Invalid Instagram handle", [
