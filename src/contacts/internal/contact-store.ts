@@ -1,20 +1,18 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ContactRow, DB } from "../../platform/db/schema.ts";
 import type { Identity } from "../normalize-lead.ts";
-import type { MergeState } from "./merge-fields.ts";
+import { MERGEABLE_FIELDS, type MergeState } from "./merge-fields.ts";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
+
+function mergeableFields(row: ContactRow): MergeState["fields"] {
+  return Object.fromEntries(MERGEABLE_FIELDS.map((field) => [field, row[field]]));
+}
 
 /** The part of a contact that merges and audits talk about. */
 export function snapshot(row: ContactRow): Record<string, unknown> {
   return {
-    name: row.name,
-    email: row.email,
-    phone: row.phone,
-    instagram: row.instagram,
-    city: row.city,
-    interest: row.interest,
-    income: row.income,
+    ...mergeableFields(row),
     custom: row.custom,
     secondary: row.secondary,
     invalid: row.invalid,
@@ -25,15 +23,7 @@ export function snapshot(row: ContactRow): Record<string, unknown> {
 
 export function toMergeState(row: ContactRow): MergeState {
   return {
-    fields: {
-      name: row.name,
-      email: row.email,
-      phone: row.phone,
-      instagram: row.instagram,
-      city: row.city,
-      interest: row.interest,
-      income: row.income,
-    },
+    fields: mergeableFields(row),
     custom: row.custom,
     secondary: row.secondary,
     invalid: row.invalid,

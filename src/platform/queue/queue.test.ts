@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { loadConfig } from "../../config.ts";
-import { connectDatabase, type Database } from "../db/connect.ts";
+import { freshDatabase } from "../../../test/test-app.ts";
+import type { Database } from "../db/connect.ts";
 import { migrate } from "../db/migrate.ts";
 import { createLogger } from "../log.ts";
 import { createQueue, defineJob, enqueue, type Queue } from "./queue.ts";
@@ -24,25 +22,9 @@ async function waitFor(predicate: () => Promise<boolean> | boolean, ms = 15_000)
 }
 
 beforeAll(async () => {
-  const env = loadConfig();
-  if (env.db.kind === "postgres") {
-    const name = `funil_test_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: env.db.url });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(env.db.url);
-    url.pathname = `/${name}`;
-    database = await connectDatabase({ kind: "postgres", url: url.toString(), poolSize: 5 });
-    drop = async () => {
-      const client = new pg.Client({ connectionString: env.db.url });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  } else {
-    database = await connectDatabase({ kind: "pglite", dataDir: null });
-  }
+  const fresh = await freshDatabase();
+  database = fresh.database;
+  drop = fresh.drop;
   await migrate(database);
   queue = createQueue({
     db: database,
