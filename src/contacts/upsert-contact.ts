@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Transaction } from "kysely";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
+import { executeAsOneStatement } from "../platform/db/one-statement.ts";
 import type { ContactRow, DB } from "../platform/db/schema.ts";
 import {
   addIdentities,
@@ -12,9 +12,11 @@ import {
   mergeStateColumns,
   snapshot,
   toMergeState,
+  touchRow,
 } from "./internal/contact-store.ts";
 import { mergeFields } from "./internal/merge-fields.ts";
 import type { IdentityKind, NormalizedLead } from "./normalize-lead.ts";
+import { newContactInserts, planNewContact } from "./plan-new-contact.ts";
 
 export interface UpsertContactInput {
   workspaceId: string;
@@ -151,48 +153,14 @@ export async function upsertContact(
 }
 
 async function createContact(trx: Transaction<DB>, input: UpsertContactInput): Promise<UpsertContactResult> {
-  const { workspaceId, lead, at } = input;
-  const id = randomUUID();
-  const state = mergeFields(
-    { fields: {}, custom: {}, secondary: {}, invalid: {}, tags: [] },
-    { fields: lead.fields, custom: lead.custom, invalid: lead.invalid },
-  );
-  const contact = await trx
-    .insertInto("contacts")
-    .values({
-      id,
-      workspace_id: workspaceId,
-      ...mergeStateColumns(state),
-      first_source: lead.source,
-      last_source: lead.source,
-      first_touch_at: at,
-      last_touch_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const added = await addIdentities(trx, workspaceId, id, lead.identities);
-  if (added.length !== lead.identities.length) throw new IdentityRaceError();
-  await recordTouch(trx, {
-    workspaceId,
-    contactId: id,
-    lead,
-    at,
-    eventId: input.eventId,
-    isFirstDelivery: true,
-  });
-  await recordAudit(trx, {
-    workspaceId,
-    entityType: "contact",
-    entityId: id,
-    action: "create",
-    actor: input.actor,
-    before: null,
-    after: { ...snapshot(contact), source: lead.source },
-    at,
-  });
-  return { outcome: "created", contact, identities: lead.identities };
+  const plan = planNewContact(input);
+  try {
+    await executeAsOneStatement(trx, newContactInserts(trx, [plan]));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "23505") throw new IdentityRaceError();
+    throw error;
+  }
+  return { outcome: "created", contact: plan.contact, identities: plan.identities };
 }
 
 async function recordTouch(
@@ -217,21 +185,7 @@ async function recordTouch(
   }
   const row = await trx
     .insertInto("contact_touches")
-    .values({
-      workspace_id: input.workspaceId,
-      contact_id: input.contactId,
-      source: input.lead.source,
-      utm_source: input.lead.utm.source ?? null,
-      utm_medium: input.lead.utm.medium ?? null,
-      utm_campaign: input.lead.utm.campaign ?? null,
-      event_id: input.eventId,
-      fields: JSON.stringify({
-        ...input.lead.fields,
-        custom: input.lead.custom,
-        invalid: input.lead.invalid,
-      }),
-      at: input.at,
-    })
+    .values(touchRow(input))
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

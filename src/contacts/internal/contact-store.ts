@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { ContactRow, DB } from "../../platform/db/schema.ts";
-import type { Identity } from "../normalize-lead.ts";
+import type { Identity, NormalizedLead } from "../normalize-lead.ts";
 import { MERGEABLE_FIELDS, type MergeState } from "./merge-fields.ts";
 
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -118,4 +118,25 @@ export function earliest(a: Date, b: Date): Date {
 
 export function latest(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;
+}
+
+/** A touch row: this arrival's source, UTMs and the fields it carried. */
+export function touchRow(input: {
+  workspaceId: string;
+  contactId: string;
+  lead: NormalizedLead;
+  at: Date;
+  eventId: string | null;
+}) {
+  return {
+    workspace_id: input.workspaceId,
+    contact_id: input.contactId,
+    source: input.lead.source,
+    utm_source: input.lead.utm.source ?? null,
+    utm_medium: input.lead.utm.medium ?? null,
+    utm_campaign: input.lead.utm.campaign ?? null,
+    event_id: input.eventId,
+    fields: JSON.stringify({ ...input.lead.fields, custom: input.lead.custom, invalid: input.lead.invalid }),
+    at: input.at,
+  };
 }
