@@ -30,6 +30,11 @@ if (command === "start") {
     if (stopping) return;
     stopping = true;
     app.deps.log.info({ signal }, "stopping");
+    // A job fetched just before the queue stopped may fail against the closed pool: it stays in the
+    // queue and is retried after a restart. Log such late failures instead of crashing the shutdown.
+    process.on("unhandledRejection", (reason) => {
+      app.deps.log.warn({ err: reason }, "late failure during shutdown");
+    });
     const timer = setTimeout(() => process.exit(1), 25_000);
     timer.unref();
     await app.stop();

@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/schemas.ts";
-import { type ContactView, toContactView } from "../contacts/get-contact.ts";
+import type { ContactView } from "../contacts/get-contact.ts";
 import { normalizeLead } from "../contacts/normalize-lead.ts";
 import type { LeadInput } from "../contacts/schemas.ts";
-import { upsertContact } from "../contacts/upsert-contact.ts";
 import type { Deps } from "../deps.ts";
-import { withTransaction } from "../platform/db/transaction.ts";
-import { scoreContact } from "../scoring/score-contact.ts";
+import { createBatcher } from "../platform/batcher.ts";
+import { type IngestItem, type IngestResult, ingestLeads, RepeatedRequestError } from "./ingest-leads.ts";
 
 export interface IngestLeadInput {
   workspaceId: string;
@@ -27,75 +26,76 @@ export interface IngestLeadResult {
   contact: ContactView | null;
 }
 
+const batchers = new WeakMap<Deps, ReturnType<typeof createBatcher<IngestItem, IngestResult>>>();
+
+/** Concurrent API requests share round trips: see ingestLeads. */
+function batcherFor(deps: Deps) {
+  let batcher = batchers.get(deps);
+  if (!batcher) {
+    const isPostgres = deps.database.kind === "postgres";
+    batcher = createBatcher((items: IngestItem[]) => ingestLeads(deps, items), {
+      maxBatch: 100,
+      maxInFlight: isPostgres ? 4 : 1,
+    });
+    batchers.set(deps, batcher);
+  }
+  return batcher;
+}
+
+async function findRepeat(deps: Deps, workspaceId: string, idempotencyKey: string) {
+  return deps.db
+    .selectFrom("inbox_events")
+    .select(["id", "contact_id"])
+    .where("workspace_id", "=", workspaceId)
+    .where("source", "=", "api")
+    .where("idempotency_key", "=", idempotencyKey)
+    .executeTakeFirst();
+}
+
 /**
- * The API door: stores the raw request in the inbox and, in the same transaction, resolves the
- * person, scores them and marks the event processed, so the caller learns at once whether the lead
- * was new (201) or matched someone (200).
+ * The API door: the raw request is stored in the inbox and, in the same write, the person is resolved
+ * and scored, so the caller learns at once whether the lead was new (201) or matched someone (200).
  */
 export async function ingestLead(deps: Deps, input: IngestLeadInput): Promise<IngestLeadResult> {
   const lead = normalizeLead(input.lead, {
     defaultCountry: deps.config.contacts.defaultCountry,
     defaultSource: "api",
   });
-  if (input.idempotencyKey) {
-    const seen = await deps.db
-      .selectFrom("inbox_events")
-      .select(["id", "contact_id"])
-      .where("workspace_id", "=", input.workspaceId)
-      .where("source", "=", "api")
-      .where("idempotency_key", "=", input.idempotencyKey)
-      .executeTakeFirst();
-    if (seen?.contact_id)
-      return { outcome: "repeated", contactId: seen.contact_id, eventId: seen.id, contact: null };
-  }
-  const at = deps.clock.now();
-  const result = await withTransaction(deps.db, async (trx) => {
-    const eventId = randomUUID();
-    const upserted = await upsertContact(trx, {
+  const repeat = async () => {
+    const seen = input.idempotencyKey
+      ? await findRepeat(deps, input.workspaceId, input.idempotencyKey)
+      : undefined;
+    return seen?.contact_id
+      ? { outcome: "repeated" as const, contactId: seen.contact_id, eventId: seen.id, contact: null }
+      : null;
+  };
+  const earlier = await repeat();
+  if (earlier) return earlier;
+  const eventId = randomUUID();
+  try {
+    const result = await batcherFor(deps).submit({
       workspaceId: input.workspaceId,
       lead,
       actor: input.actor,
-      at,
+      at: deps.clock.now(),
       eventId,
-      isFirstDelivery: true,
-    });
-    const isNew = upserted.outcome === "created";
-    const score = await scoreContact(trx, { contact: upserted.contact, at, isNew });
-    await trx
-      .insertInto("inbox_events")
-      .values({
-        id: eventId,
-        workspace_id: input.workspaceId,
+      event: {
+        kind: "new",
         source: "api",
-        idempotency_key: input.idempotencyKey ?? eventId,
-        content_type: input.contentType,
-        headers: JSON.stringify(input.headers),
+        idempotencyKey: input.idempotencyKey ?? eventId,
+        contentType: input.contentType,
+        headers: input.headers,
         body: input.rawBody,
-        status: "processed",
-        attempts: 1,
-        contact_id: upserted.contact.id,
-        received_at: at,
-        processed_at: at,
-      })
-      .execute();
-    const sources = isNew
-      ? [lead.source]
-      : (
-          await trx
-            .selectFrom("contact_touches")
-            .select("source")
-            .where("contact_id", "=", upserted.contact.id)
-            .groupBy("source")
-            .orderBy((eb) => eb.fn.min("at"))
-            .execute()
-        ).map((row) => row.source);
-    const contact = toContactView(upserted.contact, upserted.identities, sources, {
-      ...score,
-      scored_at: at,
+      },
     });
-    return { outcome: upserted.outcome, contactId: upserted.contact.id, eventId, contact };
-  });
-  deps.metrics.inboxEvents.labels("api", "processed").inc();
-  deps.metrics.contactsWritten.labels(result.outcome).inc();
-  return result;
+    deps.metrics.inboxEvents.labels("api", "processed").inc();
+    deps.metrics.contactsWritten.labels(result.outcome).inc();
+    return { outcome: result.outcome, contactId: result.contact.id, eventId, contact: result.contact };
+  } catch (error) {
+    if (error instanceof RepeatedRequestError) {
+      const first = await repeat();
+      if (first) return first;
+    }
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { defineJob } from "../platform/queue/queue.ts";
-import { processInboxEvent } from "./process-inbox-event.ts";
+import { processInboxEvents } from "./process-inbox-event.ts";
 import { pruneEvents } from "./prune-events.ts";
 import { PROCESS_EVENT_JOB, PRUNE_EVENTS_JOB } from "./schemas.ts";
 
@@ -13,10 +13,15 @@ export function captureJobs(deps: Deps) {
       batchSize: 50,
       retryLimit: 5,
       retryDelaySeconds: 5,
-      handler: async (data) => {
-        const result = await processInboxEvent(deps, { eventId: data.eventId });
+      handleBatch: async (jobs) => {
+        const outcomes = await processInboxEvents(deps, { eventIds: jobs.map((job) => job.data.eventId) });
         // A bad payload stays failed and visible for replay; anything else is retried with backoff.
-        if (result.outcome === "failed" && !result.isPermanent) throw new Error(result.error);
+        return jobs.flatMap((job) => {
+          const outcome = outcomes.get(job.data.eventId);
+          return outcome?.outcome === "failed" && !outcome.isPermanent
+            ? [{ id: job.id, error: outcome.error }]
+            : [];
+        });
       },
     }),
     defineJob({

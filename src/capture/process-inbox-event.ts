@@ -1,10 +1,8 @@
 import { normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema } from "../contacts/schemas.ts";
-import { upsertContact } from "../contacts/upsert-contact.ts";
 import type { Deps } from "../deps.ts";
-import { withTransaction } from "../platform/db/transaction.ts";
 import { AppError } from "../platform/http/errors.ts";
-import { scoreContact } from "../scoring/score-contact.ts";
+import { type IngestItem, ingestLeads } from "./ingest-leads.ts";
 import { decoderFor } from "./sources.ts";
 
 export type ProcessOutcome =
@@ -31,63 +29,87 @@ function describe(error: unknown): { message: string; isPermanent: boolean } {
 }
 
 /**
- * Turns one stored raw event into a person: decode by source, normalise, upsert, score, mark processed.
- * Safe to run twice: a processed event is skipped unless `force` (replay), and a touch is recorded
- * once per event. Failures are stored on the event (error, attempts) and stay listed for replay.
+ * Turns stored raw events into people: decode by source, normalise, then the shared spine
+ * (ingestLeads) for the whole batch. Safe to run twice: processed events are skipped unless `force`
+ * (replay), and a touch is recorded once per event. Failures are stored on the event (error,
+ * attempts) and stay listed for replay; only transient ones are reported back for a retry.
  */
-export async function processInboxEvent(
+export async function processInboxEvents(
   deps: Deps,
-  input: { eventId: string; force?: boolean },
-): Promise<ProcessOutcome> {
-  const event = await deps.db
+  input: { eventIds: string[]; force?: boolean },
+): Promise<Map<string, ProcessOutcome>> {
+  const outcomes = new Map<string, ProcessOutcome>();
+  if (input.eventIds.length === 0) return outcomes;
+  const events = await deps.db
     .selectFrom("inbox_events")
     .select(["id", "workspace_id", "source", "body", "status", "connection_id", "received_at"])
-    .where("id", "=", input.eventId)
-    .executeTakeFirst();
-  if (!event || (event.status === "processed" && !input.force)) return { outcome: "skipped" };
-  const at = deps.clock.now();
-  try {
-    const decoder = decoderFor(event.source);
-    if (!decoder) throw new AppError("unprocessable", `no decoder for source ${event.source}`);
-    const body: unknown = JSON.parse(Buffer.from(event.body).toString("utf8"));
-    const lead = normalizeLead(LeadInputSchema.parse(decoder.decode(body)), {
-      defaultCountry: deps.config.contacts.defaultCountry,
-      defaultSource: decoder.defaultSource,
-    });
-    const contactId = await withTransaction(deps.db, async (trx) => {
-      const upserted = await upsertContact(trx, {
+    .where("id", "in", input.eventIds)
+    .execute();
+  const now = deps.clock.now();
+  const items: IngestItem[] = [];
+
+  const fail = async (eventId: string, source: string, error: unknown) => {
+    const { message, isPermanent } = describe(error);
+    await deps.db
+      .updateTable("inbox_events")
+      .set((eb) => ({
+        status: "failed",
+        attempts: eb("attempts", "+", 1),
+        error: message,
+        processed_at: now,
+      }))
+      .where("id", "=", eventId)
+      .execute();
+    deps.metrics.inboxEvents.labels(source, "failed").inc();
+    deps.log.warn({ eventId, source, isPermanent }, "inbox event failed");
+    outcomes.set(eventId, { outcome: "failed", error: message, isPermanent });
+  };
+
+  for (const event of events) {
+    if (event.status === "processed" && !input.force) {
+      outcomes.set(event.id, { outcome: "skipped" });
+      continue;
+    }
+    try {
+      const decoder = decoderFor(event.source);
+      if (!decoder) throw new AppError("unprocessable", `no decoder for source ${event.source}`);
+      const body: unknown = JSON.parse(Buffer.from(event.body).toString("utf8"));
+      const lead = normalizeLead(LeadInputSchema.parse(decoder.decode(body)), {
+        defaultCountry: deps.config.contacts.defaultCountry,
+        defaultSource: decoder.defaultSource,
+      });
+      items.push({
         workspaceId: event.workspace_id,
         lead,
         actor: { type: "integration", id: event.connection_id, label: event.source },
         at: event.received_at,
         eventId: event.id,
-        isFirstDelivery: event.status === "received",
+        event: { kind: "stored", isFirstDelivery: event.status === "received" },
       });
-      await scoreContact(trx, { contact: upserted.contact, at, isNew: upserted.outcome === "created" });
-      await trx
-        .updateTable("inbox_events")
-        .set((eb) => ({
-          status: "processed",
-          attempts: eb("attempts", "+", 1),
-          error: null,
-          contact_id: upserted.contact.id,
-          processed_at: at,
-        }))
-        .where("id", "=", event.id)
-        .execute();
-      return upserted.contact.id;
-    });
-    deps.metrics.inboxEvents.labels(event.source, "processed").inc();
-    return { outcome: "processed", contactId };
-  } catch (error) {
-    const { message, isPermanent } = describe(error);
-    await deps.db
-      .updateTable("inbox_events")
-      .set((eb) => ({ status: "failed", attempts: eb("attempts", "+", 1), error: message, processed_at: at }))
-      .where("id", "=", event.id)
-      .execute();
-    deps.metrics.inboxEvents.labels(event.source, "failed").inc();
-    deps.log.warn({ eventId: event.id, source: event.source, isPermanent }, "inbox event failed");
-    return { outcome: "failed", error: message, isPermanent };
+    } catch (error) {
+      await fail(event.id, event.source, error);
+    }
   }
+
+  const results = await ingestLeads(deps, items);
+  for (const [index, result] of results.entries()) {
+    const item = items[index] as IngestItem;
+    const source = item.actor.label ?? "unknown";
+    if (result.ok) {
+      outcomes.set(item.eventId, { outcome: "processed", contactId: result.value.contact.id });
+      deps.metrics.inboxEvents.labels(source, "processed").inc();
+    } else {
+      await fail(item.eventId, source, result.error);
+    }
+  }
+  return outcomes;
+}
+
+/** One event (replay from the API or the UI). */
+export async function processInboxEvent(
+  deps: Deps,
+  input: { eventId: string; force?: boolean },
+): Promise<ProcessOutcome> {
+  const outcomes = await processInboxEvents(deps, { eventIds: [input.eventId], force: input.force ?? false });
+  return outcomes.get(input.eventId) ?? { outcome: "skipped" };
 }

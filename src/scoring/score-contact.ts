@@ -1,7 +1,22 @@
 import type { Transaction } from "kysely";
 import type { ContactRow, DB } from "../platform/db/schema.ts";
-import { evaluateRules, type ScoreResult } from "./evaluate-rules.ts";
+import { evaluateRules, type ScoreResult, type ScoringSubject } from "./evaluate-rules.ts";
 import { getRuleSet } from "./get-rule-set.ts";
+
+/** What the rules see of a contact. */
+export function scoringSubject(contact: ContactRow): ScoringSubject {
+  return {
+    name: contact.name,
+    email: contact.email,
+    phone: contact.phone,
+    source: contact.first_source,
+    interest: contact.interest,
+    city: contact.city,
+    income: contact.income,
+    instagram: contact.instagram,
+    custom: contact.custom,
+  };
+}
 
 /**
  * Scores one contact with its workspace's rules, stores the score with its reasons, and appends to
@@ -13,17 +28,7 @@ export async function scoreContact(
 ): Promise<ScoreResult & { isChanged: boolean }> {
   const { contact, at } = input;
   const ruleSet = await getRuleSet(trx, contact.workspace_id);
-  const result = evaluateRules(ruleSet, {
-    name: contact.name,
-    email: contact.email,
-    phone: contact.phone,
-    source: contact.first_source,
-    interest: contact.interest,
-    city: contact.city,
-    income: contact.income,
-    instagram: contact.instagram,
-    custom: contact.custom,
-  });
+  const result = evaluateRules(ruleSet, scoringSubject(contact));
   const previous = input.isNew
     ? undefined
     : await trx

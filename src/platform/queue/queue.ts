@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import PgBoss from "pg-boss";
 import type { z } from "zod";
@@ -13,7 +14,10 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** Dotted `capability.verb-noun`. */
   name: string;
   schema: S;
-  handler: (data: z.infer<S>, context: JobContext) => Promise<void>;
+  /** Runs one job. Either this or `handleBatch`. */
+  handler?: (data: z.infer<S>, context: JobContext) => Promise<void>;
+  /** Runs a whole fetched batch at once; returns the jobs that failed (to be retried). */
+  handleBatch?: (jobs: { id: string; data: z.infer<S> }[]) => Promise<{ id: string; error: string }[]>;
   /** Retries after the first attempt; backoff is exponential from `retryDelaySeconds`. */
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -88,14 +92,12 @@ export type Queue = ReturnType<typeof createQueue>;
 /** pg-boss on the same database, fed from the outbox; roles decide which loops run in this process. */
 export function createQueue(options: QueueOptions) {
   const { db, log } = options;
-  const boss = new PgBoss({
-    db: { executeSql: (text: string, values: unknown[]) => db.executeSql(text, values) },
-    schema: "pgboss",
-    supervise: false,
-    schedule: false,
-    migrate: true,
-  });
-  boss.on("error", (error: Error) => log.error({ err: error }, "queue error"));
+  let instance: PgBoss | null = null;
+  /** pg-boss exists once `start` has chosen what this process supervises. */
+  const boss = (): PgBoss => {
+    if (!instance) throw new Error("the queue is not started");
+    return instance;
+  };
   const jobs: JobDefinition[] = [];
   const byName = new Map<string, JobDefinition>();
   const workerIds = new Map<string, string>();
@@ -105,7 +107,7 @@ export function createQueue(options: QueueOptions) {
   let stopping = false;
 
   async function ensureQueues() {
-    await boss.createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
+    await boss().createQueue(DEAD_LETTER_QUEUE, { name: DEAD_LETTER_QUEUE });
     for (const job of jobs) {
       const queueOptions = {
         name: job.name,
@@ -115,16 +117,44 @@ export function createQueue(options: QueueOptions) {
         expireInSeconds: job.expireInSeconds ?? 15 * 60,
         deadLetter: DEAD_LETTER_QUEUE,
       };
-      const existing = await boss.getQueue(job.name);
-      if (existing) await boss.updateQueue(job.name, queueOptions);
-      else await boss.createQueue(job.name, queueOptions);
+      const existing = await boss().getQueue(job.name);
+      if (existing) await boss().updateQueue(job.name, queueOptions);
+      else await boss().createQueue(job.name, queueOptions);
     }
   }
 
-  async function runOne(job: JobDefinition, id: string, data: unknown): Promise<void> {
-    const parsed = job.schema.safeParse(data);
-    if (!parsed.success) throw new Error(`invalid job payload: ${parsed.error.issues[0]?.message ?? "?"}`);
-    await job.handler(parsed.data, { jobId: id });
+  /** Runs a fetched batch; returns the failures. Yields to the event loop between jobs. */
+  async function runBatch(job: JobDefinition, batch: { id: string; data: unknown }[]) {
+    const failures: { id: string; error: string }[] = [];
+    const valid: { id: string; data: unknown }[] = [];
+    for (const item of batch) {
+      const parsed = job.schema.safeParse(item.data);
+      if (parsed.success) valid.push({ id: item.id, data: parsed.data });
+      else
+        failures.push({
+          id: item.id,
+          error: `invalid job payload: ${parsed.error.issues[0]?.message ?? "?"}`,
+        });
+    }
+    if (job.handleBatch) {
+      await yieldToEventLoop();
+      try {
+        failures.push(...(await job.handleBatch(valid)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(...valid.map((item) => ({ id: item.id, error: message })));
+      }
+      return failures;
+    }
+    for (const item of valid) {
+      await yieldToEventLoop();
+      try {
+        await job.handler?.(item.data, { jobId: item.id });
+      } catch (error) {
+        failures.push({ id: item.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return failures;
   }
 
   /** Moves one batch of outbox rows into pg-boss atomically. Returns how many moved. */
@@ -144,7 +174,7 @@ export function createQueue(options: QueueOptions) {
         const result = await trx.executeQuery(CompiledQuery.raw(text, values));
         return { rows: result.rows as Record<string, unknown>[] };
       };
-      await boss.insert(
+      await boss().insert(
         rows.map((row) => ({
           name: row.queue,
           data: row.payload,
@@ -156,7 +186,7 @@ export function createQueue(options: QueueOptions) {
     });
     for (const name of new Set(moved)) {
       const workerId = workerIds.get(name);
-      if (workerId) boss.notifyWorker(workerId);
+      if (workerId) boss().notifyWorker(workerId);
     }
     return moved.length;
   }
@@ -187,7 +217,9 @@ export function createQueue(options: QueueOptions) {
   }
 
   return {
-    boss,
+    get boss() {
+      return boss();
+    },
     relay,
     /** Adds job definitions; call before start(). */
     register(definitions: JobDefinition[]) {
@@ -198,39 +230,48 @@ export function createQueue(options: QueueOptions) {
       }
     },
     async start(roles: { work: boolean; schedule: boolean }) {
-      await boss.start();
+      // Maintenance (expiry, retention) runs where jobs run; cron timekeeping in the scheduler.
+      instance = new PgBoss({
+        db: { executeSql: (text: string, values: unknown[]) => db.executeSql(text, values) },
+        schema: "pgboss",
+        supervise: roles.work || roles.schedule,
+        schedule: roles.schedule,
+        migrate: true,
+      });
+      instance.on("error", (error: Error) => log.error({ err: error }, "queue error"));
+      await instance.start();
       started = true;
-      // Processes starting together on one PostgreSQL would deadlock creating the same queues.
-      await db.withAdvisoryLock(QUEUES_LOCK, ensureQueues);
+      // Processes starting together on one PostgreSQL would deadlock creating the same queues (pg-boss
+      // creates a partition per queue); the lock serialises them, a retry covers pg-boss's own maintenance.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.withAdvisoryLock(QUEUES_LOCK, ensureQueues);
+          break;
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== "40P01" || attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+        }
+      }
       if (roles.schedule) {
         for (const job of jobs) {
-          if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+          if (job.cron) await boss().schedule(job.name, job.cron, {}, { tz: "UTC" });
         }
       }
       if (roles.work) {
         scheduleRelay();
         for (const job of jobs) {
           const batchSize = job.batchSize ?? 10;
-          const workerId = await boss.work<Record<string, unknown>>(
+          const workerId = await boss().work<Record<string, unknown>>(
             job.name,
             { batchSize, pollingIntervalSeconds: options.pollSeconds },
             async (batch) => {
-              const failures: { id: string; error: unknown }[] = [];
-              for (const item of batch) {
-                try {
-                  await runOne(job, item.id, item.data);
-                } catch (error) {
-                  failures.push({ id: item.id, error });
-                }
-              }
+              const failures = await runBatch(job, batch);
               for (const failure of failures) {
-                const message =
-                  failure.error instanceof Error ? failure.error.message : String(failure.error);
-                log.warn({ job: job.name, jobId: failure.id, error: message }, "job failed");
-                await boss.fail(job.name, failure.id, { message });
+                log.warn({ job: job.name, jobId: failure.id, error: failure.error }, "job failed");
+                await boss().fail(job.name, failure.id, { message: failure.error });
               }
               const selfId = workerIds.get(job.name);
-              if (batch.length === batchSize && selfId) boss.notifyWorker(selfId);
+              if (batch.length === batchSize && selfId) boss().notifyWorker(selfId);
             },
           );
           workerIds.set(job.name, workerId);
@@ -244,19 +285,15 @@ export function createQueue(options: QueueOptions) {
         await relay();
         let progressed = false;
         for (const job of jobs) {
-          const fetched = await boss.fetch<Record<string, unknown>>(job.name, { batchSize: 100 });
-          for (const item of fetched ?? []) {
-            progressed = true;
-            ran++;
-            try {
-              await runOne(job, item.id, item.data);
-              await boss.complete(job.name, item.id);
-            } catch (error) {
-              await boss.fail(job.name, item.id, {
-                message: error instanceof Error ? error.message : String(error),
-              });
-            }
-          }
+          const fetched = (await boss().fetch<Record<string, unknown>>(job.name, { batchSize: 100 })) ?? [];
+          if (fetched.length === 0) continue;
+          progressed = true;
+          ran += fetched.length;
+          const failures = await runBatch(job, fetched);
+          const failed = new Set(failures.map((failure) => failure.id));
+          for (const failure of failures) await boss().fail(job.name, failure.id, { message: failure.error });
+          const succeeded = fetched.filter((item) => !failed.has(item.id)).map((item) => item.id);
+          if (succeeded.length > 0) await boss().complete(job.name, succeeded);
         }
         if (!progressed) return ran;
       }
@@ -285,17 +322,17 @@ export function createQueue(options: QueueOptions) {
     },
     /** Puts a failed job back in its queue. */
     async retryFailed(name: string, id: string) {
-      await boss.retry(name, id);
+      await boss().retry(name, id);
     },
     async sendNow(name: string, data: Record<string, unknown>) {
       if (!byName.has(name)) throw new Error(`unknown job ${name}`);
-      return boss.send(name, data);
+      return boss().send(name, data);
     },
     async stop() {
       stopping = true;
       if (relayTimer) clearTimeout(relayTimer);
       await relaying?.catch(() => undefined);
-      if (started) await boss.stop({ graceful: true, wait: true, timeout: 10_000, close: false });
+      if (started) await boss().stop({ graceful: true, wait: true, timeout: 10_000, close: false });
     },
   };
 }
