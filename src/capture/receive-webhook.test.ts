@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signStandardWebhook } from "../../test/sign-webhook.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
+import { recoverEvents } from "./recover-events.ts";
 import { SOURCES } from "./sources.ts";
 
 let t: TestApp;
@@ -162,6 +163,20 @@ describe("generic (Standard Webhooks) deliveries", () => {
       touches: unknown[];
     };
     expect(after.touches).toHaveLength(before.touches.length);
+  });
+
+  it("re-enqueues an acknowledged event whose job was lost (a worker killed mid-fetch)", async () => {
+    const body = JSON.stringify({ type: "signup", data: { name: "Perdida", email: "perdida@example.com" } });
+    const { eventId } = (await deliver(body, { id: "msg_lost" })).json() as { eventId: string };
+    // The job vanishes: relayed to pg-boss, then "fetched" by a process that died.
+    await t.app.deps.queue.relay();
+    await t.app.deps.database.executeSql("delete from pgboss.job where data->>'eventId' = $1", [eventId]);
+    expect(await t.drain()).toBe(0);
+    expect(await recoverEvents(t.app.deps, { olderThanSeconds: 0 })).toBe(1);
+    expect(await recoverEvents(t.app.deps, { olderThanSeconds: 0 })).toBe(0);
+    await t.drain();
+    const event = (await t.request("GET", `/api/v1/events/${eventId}`)).json() as EventView;
+    expect(event.status).toBe("processed");
   });
 
   it("pages events with a cursor and hides other workspaces' events", async () => {

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
+import type { Settled } from "../platform/batcher.ts";
+import { createBatcher } from "../platform/batcher.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
-import { enqueue } from "../platform/queue/queue.ts";
 import { keepHeaders, PROCESS_EVENT_JOB } from "./schemas.ts";
 
 export type ReceiveOutcome =
@@ -10,20 +12,138 @@ export type ReceiveOutcome =
   | { outcome: "unknown_connection" }
   | { outcome: "bad_signature" };
 
+interface Delivery {
+  workspaceId: string;
+  connectionId: string;
+  source: string;
+  idempotencyKey: string;
+  contentType: string | null;
+  headers: Record<string, string>;
+  body: Uint8Array;
+  receivedAt: Date;
+}
+
+interface Connection {
+  id: string;
+  workspaceId: string;
+  type: string;
+  config: Record<string, unknown>;
+}
+
+const CONNECTION_CACHE_MS = 10_000;
+const connections = new WeakMap<Deps, Map<string, { connection: Connection | null; loadedAt: number }>>();
+const batchers = new WeakMap<Deps, ReturnType<typeof createBatcher<Delivery, ReceiveOutcome>>>();
+
+/** Connections by webhook token, cached briefly (a delivery burst reads the database once). */
+async function findConnection(deps: Deps, token: string): Promise<Connection | null> {
+  let cache = connections.get(deps);
+  if (!cache) {
+    cache = new Map();
+    connections.set(deps, cache);
+  }
+  const hit = cache.get(token);
+  if (hit && Date.now() - hit.loadedAt < CONNECTION_CACHE_MS) return hit.connection;
+  const row = await deps.db
+    .selectFrom("connections")
+    .select(["id", "workspace_id", "type", "config"])
+    .where("token", "=", token)
+    .where("disabled_at", "is", null)
+    .executeTakeFirst();
+  const connection = row
+    ? { id: row.id, workspaceId: row.workspace_id, type: row.type, config: row.config }
+    : null;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(token, { connection, loadedAt: Date.now() });
+  return connection;
+}
+
+/** Forget cached connections (after one is changed or disabled). */
+export function forgetConnections(deps: Deps): void {
+  connections.get(deps)?.clear();
+}
+
 /**
- * A webhook delivery: verify by the connection's scheme, then store the raw bytes and enqueue the
- * processing job in one transaction, before answering. A repeated delivery id is not stored twice.
+ * Stores deliveries and their processing jobs in ONE statement: the raw rows (a repeated
+ * idempotency key is skipped) and an outbox row for each new one. Atomic: a delivery is
+ * acknowledged only once both are durable.
+ */
+async function storeDeliveries(deps: Deps, deliveries: Delivery[]): Promise<Settled<ReceiveOutcome>[]> {
+  const insert = deps.db
+    .insertInto("inbox_events")
+    .values(
+      deliveries.map((delivery) => ({
+        workspace_id: delivery.workspaceId,
+        connection_id: delivery.connectionId,
+        source: delivery.source,
+        idempotency_key: delivery.idempotencyKey,
+        content_type: delivery.contentType,
+        headers: JSON.stringify(delivery.headers),
+        body: delivery.body,
+        received_at: delivery.receivedAt,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["workspace_id", "source", "idempotency_key"]).doNothing())
+    .returning(["id", "workspace_id", "source", "idempotency_key"]);
+  const { rows } = await sql<{ id: string; workspace_id: string; source: string; idempotency_key: string }>`
+    with e as (${insert}),
+    o as (
+      insert into outbox (queue, payload, singleton_key)
+      select ${PROCESS_EVENT_JOB}, jsonb_build_object('eventId', e.id), 'event:' || e.id from e
+    )
+    select id, workspace_id, source, idempotency_key from e
+  `.execute(deps.db);
+  const key = (workspaceId: string, source: string, idempotencyKey: string) =>
+    `${workspaceId}\u0000${source}\u0000${idempotencyKey}`;
+  const inserted = new Map(
+    rows.map((row) => [key(row.workspace_id, row.source, row.idempotency_key), row.id]),
+  );
+  const results: Settled<ReceiveOutcome>[] = [];
+  const claimed = new Set<string>();
+  for (const delivery of deliveries) {
+    const k = key(delivery.workspaceId, delivery.source, delivery.idempotencyKey);
+    const id = inserted.get(k);
+    if (id && !claimed.has(k)) {
+      claimed.add(k);
+      results.push({ ok: true, value: { outcome: "accepted", eventId: id } });
+      continue;
+    }
+    const existing = await deps.db
+      .selectFrom("inbox_events")
+      .select("id")
+      .where("workspace_id", "=", delivery.workspaceId)
+      .where("source", "=", delivery.source)
+      .where("idempotency_key", "=", delivery.idempotencyKey)
+      .executeTakeFirst();
+    results.push(
+      existing
+        ? { ok: true, value: { outcome: "duplicate", eventId: existing.id } }
+        : { ok: false, error: new Error("delivery neither stored nor found") },
+    );
+  }
+  return results;
+}
+
+function batcherFor(deps: Deps) {
+  let batcher = batchers.get(deps);
+  if (!batcher) {
+    batcher = createBatcher((deliveries: Delivery[]) => storeDeliveries(deps, deliveries), {
+      maxBatch: 200,
+      maxInFlight: deps.database.kind === "postgres" ? 4 : 1,
+    });
+    batchers.set(deps, batcher);
+  }
+  return batcher;
+}
+
+/**
+ * A webhook delivery: verify by the connection's scheme, then store the raw bytes and the
+ * processing job before answering. A repeated delivery id is not stored twice.
  */
 export async function receiveWebhook(
   deps: Deps,
   input: { token: string; rawBody: Uint8Array; headers: Record<string, string | string[] | undefined> },
 ): Promise<ReceiveOutcome> {
-  const connection = await deps.db
-    .selectFrom("connections")
-    .select(["id", "workspace_id", "type", "config"])
-    .where("token", "=", input.token)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst();
+  const connection = await findConnection(deps, input.token);
   if (!connection) return { outcome: "unknown_connection" };
 
   const now = deps.clock.now();
@@ -45,37 +165,18 @@ export async function receiveWebhook(
 
   const contentType =
     typeof input.headers["content-type"] === "string" ? input.headers["content-type"] : null;
-  const result = await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto("inbox_events")
-      .values({
-        workspace_id: connection.workspace_id,
-        connection_id: connection.id,
-        source: connection.type,
-        idempotency_key: idempotencyKey,
-        content_type: contentType,
-        headers: JSON.stringify(keepHeaders(input.headers)),
-        body: input.rawBody,
-        received_at: now,
-      })
-      .onConflict((oc) => oc.columns(["workspace_id", "source", "idempotency_key"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (!inserted) return null;
-    await enqueue(trx, PROCESS_EVENT_JOB, { eventId: inserted.id }, `event:${inserted.id}`);
-    return inserted.id;
+  const result = await batcherFor(deps).submit({
+    workspaceId: connection.workspaceId,
+    connectionId: connection.id,
+    source: connection.type,
+    idempotencyKey,
+    contentType,
+    headers: keepHeaders(input.headers),
+    body: input.rawBody,
+    receivedAt: now,
   });
-  if (result) {
-    deps.metrics.inboxEvents.labels(connection.type, "received").inc();
-    return { outcome: "accepted", eventId: result };
-  }
-  const existing = await deps.db
-    .selectFrom("inbox_events")
-    .select("id")
-    .where("workspace_id", "=", connection.workspace_id)
-    .where("source", "=", connection.type)
-    .where("idempotency_key", "=", idempotencyKey)
-    .executeTakeFirstOrThrow();
-  deps.metrics.inboxEvents.labels(connection.type, "duplicate").inc();
-  return { outcome: "duplicate", eventId: existing.id };
+  deps.metrics.inboxEvents
+    .labels(connection.type, result.outcome === "accepted" ? "received" : "duplicate")
+    .inc();
+  return result;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 export const PROCESS_EVENT_JOB = "capture.process-event";
 export const PRUNE_EVENTS_JOB = "capture.prune-events";
+export const RECOVER_EVENTS_JOB = "capture.recover-events";
 
 export const EVENT_STATUSES = ["received", "processed", "failed"] as const;
 

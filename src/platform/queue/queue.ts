@@ -22,8 +22,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retryLimit?: number;
   retryDelaySeconds?: number;
   batchSize?: number;
+  /** Batches fetched and run at once by this process (on PostgreSQL; always 1 on PGlite). */
+  concurrency?: number;
   /** Cron expression (UTC) for scheduled jobs; the payload is `{}`. */
   cron?: string;
+  /** Sent once, with this payload, when a process starts working (e.g. a recovery sweep). */
+  atStart?: Record<string, unknown>;
   expireInSeconds?: number;
 }
 
@@ -100,7 +104,7 @@ export function createQueue(options: QueueOptions) {
   };
   const jobs: JobDefinition[] = [];
   const byName = new Map<string, JobDefinition>();
-  const workerIds = new Map<string, string>();
+  const workerIds = new Map<string, string[]>();
   let relayTimer: NodeJS.Timeout | null = null;
   let relaying: Promise<number> | null = null;
   let started = false;
@@ -185,8 +189,7 @@ export function createQueue(options: QueueOptions) {
       return rows.map((row) => row.queue);
     });
     for (const name of new Set(moved)) {
-      const workerId = workerIds.get(name);
-      if (workerId) boss().notifyWorker(workerId);
+      for (const workerId of workerIds.get(name) ?? []) boss().notifyWorker(workerId);
     }
     return moved.length;
   }
@@ -258,23 +261,31 @@ export function createQueue(options: QueueOptions) {
         }
       }
       if (roles.work) {
+        for (const job of jobs) if (job.atStart) await boss().send(job.name, job.atStart);
         scheduleRelay();
         for (const job of jobs) {
           const batchSize = job.batchSize ?? 10;
-          const workerId = await boss().work<Record<string, unknown>>(
-            job.name,
-            { batchSize, pollingIntervalSeconds: options.pollSeconds },
-            async (batch) => {
-              const failures = await runBatch(job, batch);
-              for (const failure of failures) {
-                log.warn({ job: job.name, jobId: failure.id, error: failure.error }, "job failed");
-                await boss().fail(job.name, failure.id, { message: failure.error });
-              }
-              const selfId = workerIds.get(job.name);
-              if (batch.length === batchSize && selfId) boss().notifyWorker(selfId);
-            },
-          );
-          workerIds.set(job.name, workerId);
+          // Several fetchers per queue only where connections are many; PGlite has one.
+          const fetchers = db.kind === "postgres" ? (job.concurrency ?? 1) : 1;
+          const ids: string[] = [];
+          for (let n = 0; n < fetchers; n++) {
+            let workerId = "";
+            workerId = await boss().work<Record<string, unknown>>(
+              job.name,
+              { batchSize, pollingIntervalSeconds: options.pollSeconds },
+              async (batch) => {
+                const failures = await runBatch(job, batch);
+                for (const failure of failures) {
+                  log.warn({ job: job.name, jobId: failure.id, error: failure.error }, "job failed");
+                  await boss().fail(job.name, failure.id, { message: failure.error });
+                }
+                // A full batch means more may be waiting: fetch again at once.
+                if (batch.length === batchSize && workerId) boss().notifyWorker(workerId);
+              },
+            );
+            ids.push(workerId);
+          }
+          workerIds.set(job.name, ids);
         }
       }
     },
