@@ -331,6 +331,15 @@ export function createQueue(options: QueueOptions) {
         };
       });
     },
+    /** Values of one payload field over the jobs of a queue still waiting to run (outbox or queued). */
+    async pendingValues(name: string, field: string): Promise<Set<string>> {
+      const { rows } = await db.executeSql(
+        `select data->>$2 as value from pgboss.job where name = $1 and state in ('created', 'retry')
+         union select payload->>$2 from outbox where queue = $1`,
+        [name, field],
+      );
+      return new Set(rows.map((row) => String(row.value)));
+    },
     /** Puts a failed job back in its queue. */
     async retryFailed(name: string, id: string) {
       await boss().retry(name, id);
