@@ -62,15 +62,23 @@ const identityKey = (workspaceId: string, kind: string, value: string) =>
 export async function ingestLeads(deps: Deps, items: IngestItem[]): Promise<Settled<IngestResult>[]> {
   const results: Settled<IngestResult>[] = new Array(items.length);
   const owned = new Set<string>();
-  const tuples = items.flatMap((item) =>
-    item.lead.identities.map(
-      (identity) => sql`(${item.workspaceId}::uuid, ${identity.kind}, ${identity.value})`,
-    ),
+  const keys = items.flatMap((item) =>
+    item.lead.identities.map((identity) => ({ workspaceId: item.workspaceId, ...identity })),
   );
-  if (tuples.length > 0) {
+  if (keys.length > 0) {
+    // One index probe per key (a LATERAL … LIMIT 1 keeps the planner off a sequential scan).
     const { rows } = await sql<{ workspace_id: string; kind: string; value: string }>`
-      select workspace_id, kind, value from contact_identities
-      where (workspace_id, kind, value) in (${sql.join(tuples)})
+      select t.workspace_id, t.kind, t.value
+      from unnest(
+        ${keys.map((key) => key.workspaceId)}::uuid[],
+        ${keys.map((key) => key.kind)}::text[],
+        ${keys.map((key) => key.value)}::text[]
+      ) as t(workspace_id, kind, value)
+      cross join lateral (
+        select 1 from contact_identities ci
+        where ci.workspace_id = t.workspace_id and ci.kind = t.kind and ci.value = t.value
+        limit 1
+      ) as found
     `.execute(deps.db);
     for (const row of rows) owned.add(identityKey(row.workspace_id, row.kind, row.value));
   }
