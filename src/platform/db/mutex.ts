@@ -1,4 +1,10 @@
-/** A FIFO lock: one holder at a time. Guards PGlite's single connection. */
+import { setImmediate as nextTurn } from "node:timers/promises";
+
+/**
+ * A FIFO lock: one holder at a time. Guards PGlite's single connection. The next holder gets the lock
+ * on a later turn of the event loop, so HTTP requests and timers run between database operations
+ * (PGlite executes synchronously inside this process).
+ */
 export function createMutex() {
   let tail: Promise<void> = Promise.resolve();
   return {
@@ -7,7 +13,7 @@ export function createMutex() {
       const next = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const ready = tail.then(() => release);
+      const ready = tail.then(() => nextTurn()).then(() => release);
       tail = tail.then(() => next);
       return ready;
     },
