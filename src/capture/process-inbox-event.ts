@@ -3,7 +3,7 @@ import { LeadInputSchema } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { type IngestItem, ingestLeads } from "./ingest-leads.ts";
-import { decoderFor } from "./sources.ts";
+import { sourceFor } from "./sources.ts";
 
 export type ProcessOutcome =
   | { outcome: "processed"; contactId: string }
@@ -47,6 +47,20 @@ export async function processInboxEvents(
     .execute();
   const now = deps.clock.now();
   const items: IngestItem[] = [];
+  const connectionIds = [
+    ...new Set(events.flatMap((event) => (event.connection_id ? [event.connection_id] : []))),
+  ];
+  const configs = new Map(
+    connectionIds.length === 0
+      ? []
+      : (
+          await deps.db
+            .selectFrom("connections")
+            .select(["id", "config"])
+            .where("id", "in", connectionIds)
+            .execute()
+        ).map((row) => [row.id, row.config]),
+  );
 
   const fail = async (eventId: string, source: string, error: unknown) => {
     const { message, isPermanent } = describe(error);
@@ -71,10 +85,11 @@ export async function processInboxEvents(
       continue;
     }
     try {
-      const decoder = decoderFor(event.source);
+      const decoder = sourceFor(event.source);
       if (!decoder) throw new AppError("unprocessable", `no decoder for source ${event.source}`);
       const body: unknown = JSON.parse(Buffer.from(event.body).toString("utf8"));
-      const lead = normalizeLead(LeadInputSchema.parse(decoder.decode(body)), {
+      const config = event.connection_id ? (configs.get(event.connection_id) ?? {}) : {};
+      const lead = normalizeLead(LeadInputSchema.parse(decoder.decode(body, config)), {
         defaultCountry: deps.config.contacts.defaultCountry,
         defaultSource: decoder.defaultSource,
       });

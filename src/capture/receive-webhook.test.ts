@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signStandardWebhook } from "../../test/sign-webhook.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { recoverEvents } from "./recover-events.ts";
-import { SOURCES } from "./sources.ts";
+import { SOURCES, type SourceAdapter } from "./sources.ts";
 
 let t: TestApp;
 let connection: { id: string; webhookUrl: string; secret: string };
@@ -42,6 +42,28 @@ function deliver(body: string, options: { id?: string; at?: Date; secret?: strin
 async function events(query = "") {
   return ((await t.request("GET", `/api/v1/events?${query}`)).json() as { items: EventView[] }).items;
 }
+
+describe("connections", () => {
+  it("refuse an unknown type or a bad config, naming the field", async () => {
+    const unknown = await t.request("POST", "/api/v1/connections", { body: { type: "myspace", name: "x" } });
+    expect(unknown.statusCode).toBe(400);
+    expect((unknown.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("body.type");
+    const bad = await t.request("POST", "/api/v1/connections", {
+      body: { type: "generic", name: "x", config: { secret: "short" } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("body.config.secret");
+  });
+
+  it("keep a given secret and do not echo it", async () => {
+    const secret = `whsec_${Buffer.from("a-given-secret-of-at-least-24-bytes").toString("base64")}`;
+    const response = await t.request("POST", "/api/v1/connections", {
+      body: { type: "generic", name: "y", config: { secret } },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.body).not.toContain(secret);
+  });
+});
 
 describe("generic (Standard Webhooks) deliveries", () => {
   it("stores the raw delivery before answering 202, then processes it into a scored contact", async () => {
@@ -130,11 +152,9 @@ describe("generic (Standard Webhooks) deliveries", () => {
   });
 
   it("retries a transient failure, and a replay after the fix processes the event", async () => {
-    const spy = vi
-      .spyOn(SOURCES.generic as { decode: (body: unknown) => unknown }, "decode")
-      .mockImplementation(() => {
-        throw new Error("connection reset by peer");
-      });
+    const spy = vi.spyOn(SOURCES.generic as SourceAdapter, "decode").mockImplementation(() => {
+      throw new Error("connection reset by peer");
+    });
     const body = JSON.stringify({
       type: "signup",
       data: { name: "Transitória", email: "trans@example.com" },

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import type { Settled } from "../platform/batcher.ts";
 import { createBatcher } from "../platform/batcher.ts";
-import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
 import { keepHeaders, PROCESS_EVENT_JOB } from "./schemas.ts";
+import { sourceFor } from "./sources.ts";
 
 export type ReceiveOutcome =
   | { outcome: "accepted"; eventId: string }
@@ -147,21 +146,18 @@ export async function receiveWebhook(
   if (!connection) return { outcome: "unknown_connection" };
 
   const now = deps.clock.now();
-  let idempotencyKey: string;
-  switch (connection.type) {
-    case "generic": {
-      const secret = typeof connection.config.secret === "string" ? connection.config.secret : "";
-      const verified = verifyStandardWebhook({ secret, headers: input.headers, rawBody: input.rawBody, now });
-      if (!verified.ok) {
-        deps.metrics.inboxEvents.labels(connection.type, "rejected").inc();
-        return { outcome: "bad_signature" };
-      }
-      idempotencyKey = verified.id;
-      break;
-    }
-    default:
-      idempotencyKey = createHash("sha256").update(input.rawBody).digest("hex");
+  const adapter = sourceFor(connection.type);
+  const verified = adapter?.verify({
+    rawBody: input.rawBody,
+    headers: input.headers,
+    config: connection.config,
+    now,
+  });
+  if (!verified?.ok) {
+    deps.metrics.inboxEvents.labels(connection.type, "rejected").inc();
+    return { outcome: "bad_signature" };
   }
+  const idempotencyKey = verified.idempotencyKey;
 
   const contentType =
     typeof input.headers["content-type"] === "string" ? input.headers["content-type"] : null;

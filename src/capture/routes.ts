@@ -12,6 +12,7 @@ import { listEvents, toEventView } from "./list-events.ts";
 import { processInboxEvent } from "./process-inbox-event.ts";
 import { receiveWebhook } from "./receive-webhook.ts";
 import { CreateConnectionSchema, keepHeaders, ListEventsQuerySchema } from "./schemas.ts";
+import { connectionTypes, sourceFor } from "./sources.ts";
 
 const IdParams = z.object({ id: z.string().uuid() });
 
@@ -117,15 +118,32 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
     },
     async (request, reply) => {
       const principal = authorize(request, "workspace:manage");
+      const adapter = sourceFor(request.body.type);
+      if (!adapter?.isConnectionType) {
+        throw new AppError("invalid_input", "Unknown connection type", [
+          { field: "body.type", message: `one of: ${connectionTypes().join(", ")}` },
+        ]);
+      }
+      const parsed = adapter.configSchema.safeParse(request.body.config);
+      if (!parsed.success) {
+        throw new AppError(
+          "invalid_input",
+          "The connection's configuration is invalid",
+          parsed.error.issues.map((issue) => ({
+            field: ["body", "config", ...issue.path.map(String)].join("."),
+            message: issue.message,
+          })),
+        );
+      }
+      const prepared = adapter.prepareConfig?.(parsed.data) ?? { config: parsed.data, shownOnce: {} };
       const token = randomBytes(18).toString("base64url");
-      const secret = request.body.config.secret ?? `whsec_${randomBytes(32).toString("base64")}`;
       const row = await deps.db
         .insertInto("connections")
         .values({
           workspace_id: principal.workspaceId,
           type: request.body.type,
           name: request.body.name,
-          config: JSON.stringify({ ...request.body.config, secret }),
+          config: JSON.stringify(prepared.config),
           token,
         })
         .returning(["id", "type", "name", "created_at"])
@@ -137,8 +155,8 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
         type: row.type,
         name: row.name,
         webhookUrl: base ? new URL(path, base).toString() : path,
-        // Shown once when we generated it, so the sender can be configured.
-        ...(request.body.config.secret ? {} : { secret }),
+        // Generated secrets are shown once, so the sender can be configured.
+        ...prepared.shownOnce,
       });
     },
   );

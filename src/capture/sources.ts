@@ -1,13 +1,32 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
+
+export type Verification = { ok: true; idempotencyKey: string } | { ok: false };
 
 /**
- * How each door's raw body becomes lead fields. Adding a source means one entry here
- * (and, for a vendor, an adapter under src/adapters/<vendor>/).
+ * One door: how a connection of this type is configured, how its deliveries are verified (over the raw
+ * bytes, before anything is parsed), and how a stored body becomes lead fields. Adding a source means
+ * an adapter under src/adapters/<vendor>/ and one entry here.
  */
-export interface SourceDecoder {
+export interface SourceAdapter {
+  /** Can be created as a connection (the API door cannot). */
+  isConnectionType: boolean;
+  configSchema: z.ZodType<Record<string, unknown>>;
+  /** Completes a new connection's config (e.g. generates a secret); `shownOnce` is returned to the caller once. */
+  prepareConfig?(config: Record<string, unknown>): {
+    config: Record<string, unknown>;
+    shownOnce: Record<string, string>;
+  };
+  verify(input: {
+    rawBody: Uint8Array;
+    headers: Record<string, string | string[] | undefined>;
+    config: Record<string, unknown>;
+    now: Date;
+  }): Verification;
   /** Default lead source when the payload names none. */
   defaultSource: string;
-  decode(body: unknown): unknown;
+  decode(body: unknown, config: Record<string, unknown>): unknown;
 }
 
 const GenericEnvelopeSchema = z.object({
@@ -15,14 +34,50 @@ const GenericEnvelopeSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const SOURCES: Record<string, SourceDecoder> = {
-  api: { defaultSource: "api", decode: (body) => body },
-  generic: {
-    defaultSource: "webhook",
-    decode: (body) => GenericEnvelopeSchema.parse(body).data,
+const generic: SourceAdapter = {
+  isConnectionType: true,
+  configSchema: z
+    .object({
+      secret: z
+        .string()
+        .regex(
+          /^whsec_[A-Za-z0-9+/=]{32,}$/,
+          "a Standard Webhooks secret: whsec_ followed by base64 (24+ bytes)",
+        )
+        .optional(),
+    })
+    .strict(),
+  prepareConfig(config) {
+    const none: Record<string, string> = {};
+    if (typeof config.secret === "string") return { config, shownOnce: none };
+    const secret = `whsec_${randomBytes(32).toString("base64")}`;
+    return { config: { ...config, secret }, shownOnce: { secret } };
   },
+  verify({ rawBody, headers, config, now }) {
+    const secret = typeof config.secret === "string" ? config.secret : "";
+    const verified = verifyStandardWebhook({ secret, headers, rawBody, now });
+    return verified.ok ? { ok: true, idempotencyKey: verified.id } : { ok: false };
+  },
+  defaultSource: "webhook",
+  decode: (body) => GenericEnvelopeSchema.parse(body).data,
 };
 
-export function decoderFor(source: string): SourceDecoder | undefined {
-  return SOURCES[source];
+const api: SourceAdapter = {
+  isConnectionType: false,
+  configSchema: z.object({}).strict(),
+  verify: () => ({ ok: false }),
+  defaultSource: "api",
+  decode: (body) => body,
+};
+
+export const SOURCES: Record<string, SourceAdapter> = { api, generic };
+
+export function sourceFor(type: string): SourceAdapter | undefined {
+  return Object.hasOwn(SOURCES, type) ? SOURCES[type] : undefined;
+}
+
+export function connectionTypes(): string[] {
+  return Object.entries(SOURCES)
+    .filter(([, adapter]) => adapter.isConnectionType)
+    .map(([type]) => type);
 }

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signStandardWebhook } from "../../test/sign-webhook.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
-import { SOURCES } from "../capture/sources.ts";
+import { SOURCES, type SourceAdapter } from "../capture/sources.ts";
 import { createLogger } from "../platform/log.ts";
 
 let t: TestApp;
@@ -101,11 +101,9 @@ describe("dead letters", () => {
       webhookUrl: string;
       secret: string;
     };
-    const spy = vi
-      .spyOn(SOURCES.generic as { decode: (body: unknown) => unknown }, "decode")
-      .mockImplementation(() => {
-        throw new Error("database is on fire");
-      });
+    const spy = vi.spyOn(SOURCES.generic as SourceAdapter, "decode").mockImplementation(() => {
+      throw new Error("database is on fire");
+    });
     const body = JSON.stringify({ type: "x", data: { name: "Fogo", email: "fogo@example.com" } });
     await t.request("POST", connection.webhookUrl, {
       token: null,
