@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import type { Connection, InboxEvent, Page } from "../../api/types.ts";
+import { LoadMore } from "../../components/load-more.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState, LoadingState } from "../../components/status-states.tsx";
 import { useApi } from "../../hooks/use-api.ts";
@@ -116,13 +117,7 @@ function EventsResults({ list, status }: { list: PagedList<InboxEvent>; status: 
         </table>
       </div>
       <ProblemAlert error={list.error} />
-      {list.hasMore && (
-        <div className="load-more">
-          <button type="button" className="button" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? t("common.loading") : t("common.loadMore")}
-          </button>
-        </div>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useId, useMemo, useState } from "react";
 import { api } from "../../api/client.ts";
 import type { LeadSummary, Segment } from "../../api/types.ts";
 import { DebouncedInput } from "../../components/debounced-input.tsx";
+import { LoadMore } from "../../components/load-more.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState, LoadingState, Notice } from "../../components/status-states.tsx";
 import { type PagedList, usePagedList } from "../../hooks/use-paged-list.ts";
@@ -148,13 +149,7 @@ function LeadsResults({
       <p className="muted results-count">{t("leads.count", { count: list.items.length })}</p>
       <LeadsTable items={list.items} trash={trash} onRestore={onRestore} />
       <ProblemAlert error={list.error} />
-      {list.hasMore && (
-        <div className="load-more">
-          <button type="button" className="button" onClick={list.loadMore} disabled={list.loadingMore}>
-            {list.loadingMore ? t("common.loading") : t("common.loadMore")}
-          </button>
-        </div>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }
