@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { typeformSource } from "../adapters/typeform/webhook.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
 
 export type Verification = { ok: true; idempotencyKey: string } | { ok: false };
@@ -70,7 +71,7 @@ const api: SourceAdapter = {
   decode: (body) => body,
 };
 
-export const SOURCES: Record<string, SourceAdapter> = { api, generic };
+export const SOURCES: Record<string, SourceAdapter> = { api, generic, typeform: typeformSource };
 
 export function sourceFor(type: string): SourceAdapter | undefined {
   return Object.hasOwn(SOURCES, type) ? SOURCES[type] : undefined;
