@@ -1,9 +1,10 @@
 import { captureJobs } from "./capture/jobs.ts";
 import type { Deps } from "./deps.ts";
+import { importJobs } from "./imports/jobs.ts";
 import type { JobDefinition } from "./platform/queue/queue.ts";
 import { scoringJobs } from "./scoring/jobs.ts";
 
 /** Every background job, in one explicit list. */
 export function allJobs(deps: Deps): JobDefinition[] {
-  return [...captureJobs(deps), ...scoringJobs(deps)];
+  return [...captureJobs(deps), ...scoringJobs(deps), ...importJobs(deps)];
 }

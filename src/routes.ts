@@ -2,6 +2,7 @@ import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
 import type { Deps } from "./deps.ts";
+import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
@@ -13,4 +14,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerContactRoutes(app, deps);
   registerScoringRoutes(app, deps);
   registerOperationsRoutes(app, deps);
+  registerImportRoutes(app, deps);
 }

@@ -71,7 +71,15 @@ const api: SourceAdapter = {
   decode: (body) => body,
 };
 
-export const SOURCES: Record<string, SourceAdapter> = { api, generic, typeform: typeformSource };
+/** Rows of a CSV/XLSX import, stored as events whose body is the mapped lead fields. */
+const importRows: SourceAdapter = { ...api, defaultSource: "import" };
+
+export const SOURCES: Record<string, SourceAdapter> = {
+  import: importRows,
+  api,
+  generic,
+  typeform: typeformSource,
+};
 
 export function sourceFor(type: string): SourceAdapter | undefined {
   return Object.hasOwn(SOURCES, type) ? SOURCES[type] : undefined;

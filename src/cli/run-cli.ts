@@ -103,6 +103,8 @@ export async function runCli(command: string, args: string[]): Promise<number> {
         return 0;
       });
     }
+    case "import":
+      return (await import("./import-file.ts")).importFile(args);
     case "bench": {
       const { runBench } = await import("../../bench/run-bench.ts");
       return runBench(args);
