@@ -13,6 +13,8 @@ const HELP = `funil <command>
   migrate                                   apply pending database migrations
   user add --email E [--password P] [--role admin|manager|sales|cs|viewer] [--workspace ID]
   apikey create --name N [--role R] [--workspace ID]
+  import <file> [--quiet] [--server URL] [--token T]
+                                            import a CSV/XLSX through the running server, with progress
   bench [--quick] [--json]                  measure intake and processing (npm run bench)
 
 Environment: DATABASE_URL (real PostgreSQL) or FUNIL_DATA_DIR (embedded, default ./data), PORT, …
