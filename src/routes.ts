@@ -6,6 +6,7 @@ import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
+import { registerStudentRoutes } from "./students/routes.ts";
 
 /** Every route group, in one explicit list. */
 export function registerRoutes(app: HttpServer, deps: Deps) {
@@ -15,4 +16,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerScoringRoutes(app, deps);
   registerOperationsRoutes(app, deps);
   registerImportRoutes(app, deps);
+  registerStudentRoutes(app, deps);
 }

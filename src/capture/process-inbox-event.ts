@@ -2,6 +2,8 @@ import { normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
+import { recordFacts } from "../students/record-facts.ts";
+import type { SourceFacts } from "../students/schemas.ts";
 import { type IngestItem, ingestLeads } from "./ingest-leads.ts";
 import { sourceFor } from "./sources.ts";
 
@@ -47,6 +49,7 @@ export async function processInboxEvents(
     .execute();
   const now = deps.clock.now();
   const items: IngestItem[] = [];
+  const factsByEvent = new Map<string, SourceFacts>();
   const connectionIds = [
     ...new Set(events.flatMap((event) => (event.connection_id ? [event.connection_id] : []))),
   ];
@@ -93,6 +96,8 @@ export async function processInboxEvents(
         defaultCountry: deps.config.contacts.defaultCountry,
         defaultSource: decoder.defaultSource,
       });
+      const facts = decoder.facts?.(body, config) ?? null;
+      if (facts) factsByEvent.set(event.id, facts);
       items.push({
         workspaceId: event.workspace_id,
         lead,
@@ -111,7 +116,16 @@ export async function processInboxEvents(
     const item = items[index] as IngestItem;
     const source = item.actor.label ?? "unknown";
     if (result.ok) {
-      outcomes.set(item.eventId, { outcome: "processed", contactId: result.value.contact.id });
+      const contactId = result.value.contact.id;
+      const facts = factsByEvent.get(item.eventId);
+      try {
+        if (facts)
+          await recordFacts(deps, { workspaceId: item.workspaceId, contactId, eventId: item.eventId, facts });
+      } catch (error) {
+        await fail(item.eventId, source, error);
+        continue;
+      }
+      outcomes.set(item.eventId, { outcome: "processed", contactId });
       deps.metrics.inboxEvents.labels(source, "processed").inc();
     } else {
       await fail(item.eventId, source, result.error);

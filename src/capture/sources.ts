@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { hotmartSource } from "../adapters/hotmart/webhook.ts";
 import { typeformSource } from "../adapters/typeform/webhook.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
+import type { SourceFacts } from "../students/schemas.ts";
 
 export type Verification = { ok: true; idempotencyKey: string } | { ok: false };
 
@@ -28,6 +30,8 @@ export interface SourceAdapter {
   /** Default lead source when the payload names none. */
   defaultSource: string;
   decode(body: unknown, config: Record<string, unknown>): unknown;
+  /** What the event says beyond the person (purchases, enrollments); null when nothing. */
+  facts?(body: unknown, config: Record<string, unknown>): SourceFacts | null;
 }
 
 const GenericEnvelopeSchema = z.object({
@@ -79,6 +83,7 @@ export const SOURCES: Record<string, SourceAdapter> = {
   api,
   generic,
   typeform: typeformSource,
+  hotmart: hotmartSource,
 };
 
 export function sourceFor(type: string): SourceAdapter | undefined {

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { authorize } from "../auth/authorize.ts";
+import type { Deps } from "../deps.ts";
+import { notFound } from "../platform/http/errors.ts";
+import type { HttpServer } from "../platform/http/server.ts";
+import { listEnrollments } from "./list-enrollments.ts";
+import { listProducts } from "./list-products.ts";
+import { listPurchases } from "./list-purchases.ts";
+import { ListEnrollmentsQuerySchema, ListPurchasesQuerySchema, UpdateProductSchema } from "./schemas.ts";
+import { updateProduct } from "./update-product.ts";
+
+const IdParams = z.object({ id: z.string().uuid() });
+
+export function registerStudentRoutes(app: HttpServer, deps: Deps) {
+  /** A contactId filter must name someone of the caller's workspace (404 otherwise). */
+  const assertContact = async (workspaceId: string, contactId: string | undefined) => {
+    if (!contactId) return;
+    const found = await deps.db
+      .selectFrom("contacts")
+      .select("id")
+      .where("id", "=", contactId)
+      .where("workspace_id", "=", workspaceId)
+      .executeTakeFirst();
+    if (!found) throw notFound("Contact");
+  };
+
+  app.get(
+    "/api/v1/purchases",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Purchases and their status",
+        querystring: ListPurchasesQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      await assertContact(principal.workspaceId, request.query.contactId);
+      return listPurchases(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.get(
+    "/api/v1/enrollments",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Enrollments: first access and modules completed",
+        querystring: ListEnrollmentsQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      await assertContact(principal.workspaceId, request.query.contactId);
+      return listEnrollments(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.get("/api/v1/products", { schema: { tags: ["students"], summary: "Products" } }, async (request) => {
+    const principal = authorize(request, "leads:read");
+    return listProducts(deps, { workspaceId: principal.workspaceId });
+  });
+
+  app.patch(
+    "/api/v1/products/:id",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Turn a product's monitoring on or off, set its welcome template",
+        params: IdParams,
+        body: UpdateProductSchema,
+      },
+    },
+    async (request) => {
+      // Managers and admins.
+      const principal = authorize(request, "leads:delete");
+      return updateProduct(deps, {
+        workspaceId: principal.workspaceId,
+        productId: request.params.id,
+        changes: request.body,
+        actor: principal.actor,
+      });
+    },
+  );
+}
