@@ -55,6 +55,11 @@ describe("connections", () => {
     expect((bad.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("body.config.secret");
   });
 
+  it("answer GET on a webhook URL only for sources with a handshake", async () => {
+    const response = await t.request("GET", `${connection.webhookUrl}?hub.challenge=1`, { token: null });
+    expect(response.statusCode).toBe(404);
+  });
+
   it("keep a given secret and do not echo it", async () => {
     const secret = `whsec_${Buffer.from("a-given-secret-of-at-least-24-bytes").toString("base64")}`;
     const response = await t.request("POST", "/api/v1/connections", {

@@ -140,7 +140,12 @@ function batcherFor(deps: Deps) {
  */
 export async function receiveWebhook(
   deps: Deps,
-  input: { token: string; rawBody: Uint8Array; headers: Record<string, string | string[] | undefined> },
+  input: {
+    token: string;
+    rawBody: Uint8Array;
+    headers: Record<string, string | string[] | undefined>;
+    query?: Record<string, string>;
+  },
 ): Promise<ReceiveOutcome> {
   const connection = await findConnection(deps, input.token);
   if (!connection) return { outcome: "unknown_connection" };
@@ -150,6 +155,7 @@ export async function receiveWebhook(
   const verified = adapter?.verify({
     rawBody: input.rawBody,
     headers: input.headers,
+    query: input.query ?? {},
     config: connection.config,
     now,
   });
@@ -175,4 +181,16 @@ export async function receiveWebhook(
     .labels(connection.type, result.outcome === "accepted" ? "received" : "duplicate")
     .inc();
   return result;
+}
+
+/** A GET to a webhook URL: the source's subscription handshake, if it has one. */
+export async function answerHandshake(
+  deps: Deps,
+  input: { token: string; query: Record<string, string> },
+): Promise<{ outcome: "echo"; body: string } | { outcome: "refused" } | { outcome: "unknown_connection" }> {
+  const connection = await findConnection(deps, input.token);
+  const adapter = connection ? sourceFor(connection.type) : undefined;
+  if (!connection || !adapter?.handshake) return { outcome: "unknown_connection" };
+  const body = adapter.handshake(input.query, connection.config);
+  return body === null ? { outcome: "refused" } : { outcome: "echo", body };
 }

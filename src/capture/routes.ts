@@ -10,11 +10,13 @@ import type { HttpServer } from "../platform/http/server.ts";
 import { ingestLead } from "./ingest-lead.ts";
 import { listEvents, toEventView } from "./list-events.ts";
 import { processInboxEvent } from "./process-inbox-event.ts";
-import { receiveWebhook } from "./receive-webhook.ts";
+import { answerHandshake, receiveWebhook } from "./receive-webhook.ts";
 import { CreateConnectionSchema, keepHeaders, ListEventsQuerySchema } from "./schemas.ts";
 import { connectionTypes, sourceFor } from "./sources.ts";
 
 const IdParams = z.object({ id: z.string().uuid() });
+const HookParams = z.object({ token: z.string().min(8).max(100) });
+const HookQuery = z.record(z.string(), z.string());
 
 function webhookPath(token: string): string {
   return `/hooks/${token}`;
@@ -186,10 +188,28 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
     const hooks = plugin.withTypeProvider<ZodTypeProvider>();
     hooks.removeAllContentTypeParsers();
     hooks.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+    hooks.get(
+      "/hooks/:token",
+      {
+        schema: { hide: true, params: HookParams, querystring: HookQuery },
+        config: { rateLimit: { max: deps.config.http.publicRateLimit, timeWindow: "1 minute" } },
+      },
+      async (request, reply) => {
+        const result = await answerHandshake(deps, { token: request.params.token, query: request.query });
+        switch (result.outcome) {
+          case "echo":
+            return reply.type("text/plain").send(result.body);
+          case "refused":
+            throw new AppError("forbidden", "The verification token does not match");
+          case "unknown_connection":
+            throw notFound("Webhook");
+        }
+      },
+    );
     hooks.post(
       "/hooks/:token",
       {
-        schema: { hide: true, params: z.object({ token: z.string().min(8).max(100) }) },
+        schema: { hide: true, params: HookParams, querystring: HookQuery },
         config: { rateLimit: { max: deps.config.http.publicRateLimit, timeWindow: "1 minute" } },
       },
       async (request, reply) => {
@@ -198,6 +218,7 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
           token: request.params.token,
           rawBody,
           headers: request.headers,
+          query: request.query,
         });
         switch (result.outcome) {
           case "accepted":

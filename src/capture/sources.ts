@@ -24,9 +24,16 @@ export interface SourceAdapter {
   verify(input: {
     rawBody: Uint8Array;
     headers: Record<string, string | string[] | undefined>;
+    /** The delivery URL's query string (some vendors sign there). */
+    query: Record<string, string>;
     config: Record<string, unknown>;
     now: Date;
   }): Verification;
+  /**
+   * A subscription check sent as GET to the webhook URL (e.g. Meta's hub.challenge): the text to
+   * echo, or null to refuse. Sources without one answer 404 to GET.
+   */
+  handshake?(query: Record<string, string>, config: Record<string, unknown>): string | null;
   /** Default lead source when the payload names none. */
   defaultSource: string;
   decode(body: unknown, config: Record<string, unknown>): unknown;

@@ -35,7 +35,9 @@ describe("hotmart verify", () => {
     expect(verify(APPROVED, {})).toEqual({ ok: false });
     expect(verify(APPROVED, { "x-hotmart-hottok": [HOTTOK, HOTTOK] })).toEqual({ ok: false });
     expect(verify(APPROVED, { "x-hotmart-hottok": HOTTOK }, "")).toEqual({ ok: false });
-    expect(hotmartSource.verify({ rawBody: APPROVED, headers: {}, config: {}, now: new Date() })).toEqual({
+    expect(
+      hotmartSource.verify({ rawBody: APPROVED, headers: {}, query: {}, config: {}, now: new Date() }),
+    ).toEqual({
       ok: false,
     });
   });

@@ -47,6 +47,7 @@ describe("typeform verify", () => {
       typeformSource.verify({
         rawBody: FIXTURE,
         headers: { "typeform-signature": [VECTOR, VECTOR] },
+        query: {},
         config,
         now: new Date(),
       }),
