@@ -8,7 +8,7 @@ import { type IngestItem, ingestLeads } from "./ingest-leads.ts";
 import { sourceFor } from "./sources.ts";
 
 export type ProcessOutcome =
-  | { outcome: "processed"; contactId: string }
+  | { outcome: "processed"; contactId: string | null }
   | { outcome: "skipped" }
   | { outcome: "failed"; error: string; isPermanent: boolean };
 
@@ -92,7 +92,24 @@ export async function processInboxEvents(
       if (!decoder) throw new AppError("unprocessable", `no decoder for source ${event.source}`);
       const body: unknown = JSON.parse(Buffer.from(event.body).toString("utf8"));
       const config = event.connection_id ? (configs.get(event.connection_id) ?? {}) : {};
-      const lead = normalizeLead(LeadInputSchema.parse(decoder.decode(body, config)), {
+      const decoded = decoder.decode(body, config);
+      if (decoded === null) {
+        // The delivery names no person (e.g. a WhatsApp status update): processed, no contact.
+        await deps.db
+          .updateTable("inbox_events")
+          .set((eb) => ({
+            status: "processed",
+            attempts: eb("attempts", "+", 1),
+            error: null,
+            processed_at: now,
+          }))
+          .where("id", "=", event.id)
+          .execute();
+        deps.metrics.inboxEvents.labels(event.source, "processed").inc();
+        outcomes.set(event.id, { outcome: "processed", contactId: null });
+        continue;
+      }
+      const lead = normalizeLead(LeadInputSchema.parse(decoded), {
         defaultCountry: deps.config.contacts.defaultCountry,
         defaultSource: decoder.defaultSource,
       });

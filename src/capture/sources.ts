@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { chatwootSource } from "../adapters/chatwoot/webhook.ts";
 import { hotmartSource } from "../adapters/hotmart/webhook.ts";
+import { hublaSource } from "../adapters/hubla/webhook.ts";
+import { kiwifySource } from "../adapters/kiwify/webhook.ts";
+import { metaSource } from "../adapters/meta/webhook.ts";
 import { typeformSource } from "../adapters/typeform/webhook.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
 import type { SourceFacts } from "../students/schemas.ts";
@@ -36,6 +40,7 @@ export interface SourceAdapter {
   handshake?(query: Record<string, string>, config: Record<string, unknown>): string | null;
   /** Default lead source when the payload names none. */
   defaultSource: string;
+  /** Lead fields, or null when the delivery names no person (processed with no contact). */
   decode(body: unknown, config: Record<string, unknown>): unknown;
   /** What the event says beyond the person (purchases, enrollments); null when nothing. */
   facts?(body: unknown, config: Record<string, unknown>): SourceFacts | null;
@@ -91,6 +96,10 @@ export const SOURCES: Record<string, SourceAdapter> = {
   generic,
   typeform: typeformSource,
   hotmart: hotmartSource,
+  kiwify: kiwifySource,
+  hubla: hublaSource,
+  meta: metaSource,
+  chatwoot: chatwootSource,
 };
 
 export function sourceFor(type: string): SourceAdapter | undefined {
