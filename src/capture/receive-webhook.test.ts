@@ -204,6 +204,38 @@ describe("generic (Standard Webhooks) deliveries", () => {
     expect(event.status).toBe("processed");
   });
 
+  it("lists connections with their last delivery, counts by status and a silence flag", async () => {
+    const watched = (
+      await t.request("POST", "/api/v1/connections", {
+        body: { type: "generic", name: "Vigiada", silentAfterHours: 2 },
+      })
+    ).json() as { id: string };
+    type Listed = {
+      items: {
+        id: string;
+        lastReceivedAt: string | null;
+        counts: Record<string, number>;
+        isSilent: boolean;
+      }[];
+    };
+    const list = async () => ((await t.request("GET", "/api/v1/connections")).json() as Listed).items;
+    const mine = (await list()).find((item) => item.id === connection.id);
+    expect(mine?.counts.processed).toBeGreaterThan(0);
+    expect(mine?.counts.failed).toBeGreaterThan(0);
+    expect(mine?.lastReceivedAt).toBe(t.clock.now().toISOString());
+    expect((await list()).find((item) => item.id === watched.id)).toMatchObject({
+      lastReceivedAt: null,
+      isSilent: false,
+    });
+    t.clock.advance(3 * 3_600_000);
+    try {
+      expect((await list()).find((item) => item.id === watched.id)?.isSilent).toBe(true);
+      expect((await list()).find((item) => item.id === connection.id)?.isSilent).toBe(false);
+    } finally {
+      t.clock.advance(-3 * 3_600_000);
+    }
+  });
+
   it("pages events with a cursor and hides other workspaces' events", async () => {
     const first = (await t.request("GET", "/api/v1/events?limit=2")).json() as {
       items: EventView[];

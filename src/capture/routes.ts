@@ -8,6 +8,7 @@ import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { ingestLead } from "./ingest-lead.ts";
+import { listConnections, webhookPath } from "./list-connections.ts";
 import { listEvents, toEventView } from "./list-events.ts";
 import { processInboxEvent } from "./process-inbox-event.ts";
 import { answerHandshake, receiveWebhook } from "./receive-webhook.ts";
@@ -17,10 +18,6 @@ import { connectionTypes, sourceFor } from "./sources.ts";
 const IdParams = z.object({ id: z.string().uuid() });
 const HookParams = z.object({ token: z.string().min(8).max(100) });
 const HookQuery = z.record(z.string(), z.string());
-
-function webhookPath(token: string): string {
-  return `/hooks/${token}`;
-}
 
 export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
   app.post(
@@ -147,6 +144,8 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
           name: request.body.name,
           config: JSON.stringify(prepared.config),
           token,
+          silent_after_hours: request.body.silentAfterHours ?? null,
+          created_at: deps.clock.now(),
         })
         .returning(["id", "type", "name", "created_at"])
         .executeTakeFirstOrThrow();
@@ -163,25 +162,14 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
     },
   );
 
-  app.get("/api/v1/connections", { schema: { tags: ["connections"] } }, async (request) => {
-    const principal = authorize(request, "events:read");
-    const rows = await deps.db
-      .selectFrom("connections")
-      .select(["id", "type", "name", "token", "created_at", "disabled_at"])
-      .where("workspace_id", "=", principal.workspaceId)
-      .orderBy("created_at", "desc")
-      .execute();
-    return {
-      items: rows.map((row) => ({
-        id: row.id,
-        type: row.type,
-        name: row.name,
-        webhookUrl: webhookPath(row.token),
-        createdAt: row.created_at.toISOString(),
-        disabledAt: row.disabled_at?.toISOString() ?? null,
-      })),
-    };
-  });
+  app.get(
+    "/api/v1/connections",
+    { schema: { tags: ["connections"], summary: "Connections with last delivery, counts and silence flag" } },
+    async (request) => {
+      const principal = authorize(request, "events:read");
+      return { items: await listConnections(deps, { workspaceId: principal.workspaceId }) };
+    },
+  );
 
   // Webhooks: raw bytes whatever the content type, verified before anything is parsed.
   app.register(async (plugin) => {

@@ -20,6 +20,13 @@ export const CreateConnectionSchema = z
     type: z.string().min(1).max(40),
     name: z.string().trim().min(1).max(120),
     config: z.record(z.string(), z.unknown()).default({}),
+    /** Flag the source when nothing arrives for this long. */
+    silentAfterHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .optional(),
   })
   .strict();
 

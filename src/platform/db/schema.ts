@@ -179,6 +179,7 @@ export interface ConnectionsTable {
   token: string;
   created_at: Generated<Date>;
   disabled_at: NullableTimestamp;
+  silent_after_hours: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface InboxEventsTable {
