@@ -5,6 +5,8 @@ import type { Config, Role } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { allJobs } from "./jobs.ts";
 import { type Clock, systemClock } from "./platform/clock.ts";
+import { loadEncryptionKey } from "./platform/crypto/load-encryption-key.ts";
+import { createSecretBox } from "./platform/crypto/secret-box.ts";
 import { connectDatabase, type Database } from "./platform/db/connect.ts";
 import { migrate } from "./platform/db/migrate.ts";
 import { AppError, toProblem } from "./platform/http/errors.ts";
@@ -38,6 +40,12 @@ export async function createApp(
     ));
   await migrate(database);
   const metrics = createMetrics();
+  const encryption = await loadEncryptionKey({
+    configured: config.auth.encryptionKey,
+    // A database handed in (tests) has no data folder of ours: the key then lives in the database.
+    dataDir: !overrides.database && config.db.kind === "pglite" ? config.db.dataDir : null,
+    db: database.kysely,
+  });
   const queue = createQueue({
     db: database,
     log,
@@ -53,7 +61,13 @@ export async function createApp(
     metrics,
     queue,
     jwtKey: await loadSigningKey(database.kysely, config.auth.jwtSecret),
+    secrets: createSecretBox(encryption.key),
   };
+  if (encryption.isInDatabase) {
+    log.warn(
+      "FUNIL_ENCRYPTION_KEY is not set: connection secrets are sealed with a key kept in the database",
+    );
+  }
   queue.register(allJobs(deps));
 
   const server = await createHttpServer({

@@ -17,6 +17,10 @@ const EnvSchema = z.object({
   FUNIL_DATA_DIR: z.string().default("./data"),
   FUNIL_ROLE: RoleSchema.default("all"),
   FUNIL_JWT_SECRET: z.string().min(32).optional(),
+  FUNIL_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, "base64").length === 32, "32 random bytes, base64-encoded")
+    .optional(),
   FUNIL_JWT_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -82,6 +86,7 @@ export function parseConfig(env: Env) {
     auth: {
       jwtSecret: e.FUNIL_JWT_SECRET,
       jwtTtlSeconds: e.FUNIL_JWT_TTL_SECONDS,
+      encryptionKey: e.FUNIL_ENCRYPTION_KEY,
       adminEmail: e.FUNIL_ADMIN_EMAIL,
       adminPassword: e.FUNIL_ADMIN_PASSWORD,
     },

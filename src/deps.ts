@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "./config.ts";
 import type { Clock } from "./platform/clock.ts";
+import type { SecretBox } from "./platform/crypto/secret-box.ts";
 import type { Database } from "./platform/db/connect.ts";
 import type { DB } from "./platform/db/schema.ts";
 import type { Logger } from "./platform/log.ts";
@@ -18,4 +19,6 @@ export interface Deps {
   queue: Queue;
   /** HS256 key for session tokens. */
   jwtKey: Uint8Array;
+  /** Seals secrets at rest (connection configs). */
+  secrets: SecretBox;
 }

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { recordFacts } from "../students/record-facts.ts";
 import type { SourceFacts } from "../students/schemas.ts";
+import { openConnectionConfig } from "./connection-config.ts";
 import { type IngestItem, ingestLeads } from "./ingest-leads.ts";
 import { sourceFor } from "./sources.ts";
 
@@ -62,7 +63,7 @@ export async function processInboxEvents(
             .select(["id", "config"])
             .where("id", "in", connectionIds)
             .execute()
-        ).map((row) => [row.id, row.config]),
+        ).map((row) => [row.id, openConnectionConfig(deps, row.config)]),
   );
 
   const fail = async (eventId: string, source: string, error: unknown) => {

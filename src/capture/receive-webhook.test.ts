@@ -67,6 +67,13 @@ describe("connections", () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.body).not.toContain(secret);
+    const stored = await t.app.deps.db
+      .selectFrom("connections")
+      .select("config")
+      .where("id", "=", (response.json() as { id: string }).id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored.config)).not.toContain(secret.slice(6, 20));
+    expect(stored.config).toEqual({ sealed: expect.stringMatching(/^v1:/) });
   });
 });
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import type { Settled } from "../platform/batcher.ts";
 import { createBatcher } from "../platform/batcher.ts";
+import { openConnectionConfig } from "./connection-config.ts";
 import { keepHeaders, PROCESS_EVENT_JOB } from "./schemas.ts";
 import { sourceFor } from "./sources.ts";
 
@@ -49,7 +50,12 @@ async function findConnection(deps: Deps, token: string): Promise<Connection | n
     .where("disabled_at", "is", null)
     .executeTakeFirst();
   const connection = row
-    ? { id: row.id, workspaceId: row.workspace_id, type: row.type, config: row.config }
+    ? {
+        id: row.id,
+        workspaceId: row.workspace_id,
+        type: row.type,
+        config: openConnectionConfig(deps, row.config),
+      }
     : null;
   if (cache.size > 10_000) cache.clear();
   cache.set(token, { connection, loadedAt: Date.now() });

@@ -7,6 +7,7 @@ import { LeadInputSchema } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
+import { sealConnectionConfig } from "./connection-config.ts";
 import { ingestLead } from "./ingest-lead.ts";
 import { listConnections, webhookPath } from "./list-connections.ts";
 import { listEvents, toEventView } from "./list-events.ts";
@@ -142,7 +143,7 @@ export function registerCaptureRoutes(app: HttpServer, deps: Deps) {
           workspace_id: principal.workspaceId,
           type: request.body.type,
           name: request.body.name,
-          config: JSON.stringify(prepared.config),
+          config: sealConnectionConfig(deps, prepared.config),
           token,
           silent_after_hours: request.body.silentAfterHours ?? null,
           created_at: deps.clock.now(),
