@@ -1,3 +1,5 @@
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
 import { type SqlBool, sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { filterConditions } from "./list-contacts.ts";
@@ -41,17 +43,18 @@ export function csvCell(value: unknown): string {
 
 const BATCH = 1000;
 
-/** Streams the filtered contacts as CSV (UTF-8 with BOM for spreadsheet apps), in keyset batches. */
-export async function* exportContacts(
+type ExportRow = Record<(typeof COLUMNS)[number], unknown> & { created_at: Date; id: string };
+
+/** The filtered contacts in keyset batches of 1,000 (never the whole base in memory). */
+async function* exportBatches(
   deps: Deps,
   input: { workspaceId: string; filters: ContactFilters },
-): AsyncGenerator<string> {
-  yield `\uFEFF${COLUMNS.join(",")}\r\n`;
+): AsyncGenerator<ExportRow[]> {
   let after: { createdAt: Date; id: string } | null = null;
   for (;;) {
     const conditions = filterConditions(input.workspaceId, input.filters);
     if (after) conditions.push(sql<SqlBool>`(c.created_at, c.id) > (${after.createdAt}, ${after.id}::uuid)`);
-    const { rows } = await sql<Record<(typeof COLUMNS)[number], unknown> & { created_at: Date; id: string }>`
+    const { rows } = await sql<ExportRow>`
       select c.id, c.name, c.email, c.phone, c.instagram, c.city, c.interest, c.income,
              coalesce(s.score, 0) as score, coalesce(s.temperature, 'cold') as temperature, c.tags,
              c.first_source, c.last_source, c.created_at
@@ -61,9 +64,58 @@ export async function* exportContacts(
       limit ${BATCH}
     `.execute(deps.db);
     if (rows.length === 0) return;
-    yield rows.map((row) => `${COLUMNS.map((column) => csvCell(row[column])).join(",")}\r\n`).join("");
+    yield rows;
     const last = rows.at(-1);
     if (!last || rows.length < BATCH) return;
     after = { createdAt: last.created_at, id: last.id };
   }
+}
+
+/** Streams the filtered contacts as CSV (UTF-8 with BOM for spreadsheet apps). */
+export async function* exportContacts(
+  deps: Deps,
+  input: { workspaceId: string; filters: ContactFilters },
+): AsyncGenerator<string> {
+  yield `\uFEFF${COLUMNS.join(",")}\r\n`;
+  for await (const rows of exportBatches(deps, input)) {
+    yield rows.map((row) => `${COLUMNS.map((column) => csvCell(row[column])).join(",")}\r\n`).join("");
+  }
+}
+
+/**
+ * Streams the filtered contacts as an XLSX workbook. Cells are typed values, never formulas, so no
+ * escaping is needed; phones stay text.
+ */
+export async function exportContactsXlsx(
+  deps: Deps,
+  input: { workspaceId: string; filters: ContactFilters },
+  output: Writable,
+): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet("Leads");
+  sheet.columns = COLUMNS.map((column) => ({
+    header: column,
+    key: column,
+    width: column === "id" ? 38 : 20,
+  }));
+  for await (const rows of exportBatches(deps, input)) {
+    for (const row of rows) {
+      sheet
+        .addRow(
+          Object.fromEntries(
+            COLUMNS.map((column) => {
+              const value = row[column];
+              return [column, Array.isArray(value) ? value.join(";") : (value ?? null)];
+            }),
+          ),
+        )
+        .commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
 }

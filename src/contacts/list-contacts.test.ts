@@ -1,3 +1,4 @@
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { csvCell } from "./export-contacts.ts";
@@ -144,6 +145,20 @@ describe("CSV export", () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(lines[1]).toContain(",+5511922222222,");
+  });
+
+  it("exports the same rows as XLSX, with phones as text", async () => {
+    const response = await t.request("GET", "/api/v1/leads/export.xlsx?source=api");
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toContain("spreadsheetml");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    expect(sheet?.rowCount).toBe(2);
+    expect(sheet?.getRow(1).getCell(4).value).toBe("phone");
+    expect(sheet?.getRow(2).getCell(4).value).toBe("+5511922222222");
+    expect(sheet?.getRow(2).getCell(2).value).toBe('=HYPERLINK("http://evil")');
+    expect(sheet?.getRow(2).getCell(2).formula).toBeUndefined();
   });
 
   it.each([

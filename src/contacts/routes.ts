@@ -1,11 +1,11 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { z } from "zod";
 import { listAudit } from "../audit/list-audit.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Deps } from "../deps.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { deleteContact, restoreContact } from "./delete-contact.ts";
-import { exportContacts } from "./export-contacts.ts";
+import { exportContacts, exportContactsXlsx } from "./export-contacts.ts";
 import { getContact } from "./get-contact.ts";
 import { listContacts } from "./list-contacts.ts";
 import { createSegment, deleteSegment, listSegments } from "./manage-segments.ts";
@@ -56,6 +56,29 @@ export function registerContactRoutes(app: HttpServer, deps: Deps) {
       return reply.send(
         Readable.from(exportContacts(deps, { workspaceId: principal.workspaceId, filters: request.query })),
       );
+    },
+  );
+
+  app.get(
+    "/api/v1/leads/export.xlsx",
+    {
+      schema: {
+        tags: ["leads"],
+        summary: "Export the filtered leads as XLSX",
+        querystring: ContactFiltersSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "leads:export");
+      const stamp = deps.clock.now().toISOString().slice(0, 10);
+      const output = new PassThrough();
+      exportContactsXlsx(deps, { workspaceId: principal.workspaceId, filters: request.query }, output).catch(
+        (error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
+      return reply
+        .type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .header("content-disposition", `attachment; filename="leads-${stamp}.xlsx"`)
+        .send(output);
     },
   );
 
