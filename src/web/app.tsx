@@ -3,7 +3,9 @@ import { useSession } from "./api/session.ts";
 import { AppHeader } from "./components/app-header.tsx";
 import { EmptyState } from "./components/status-states.tsx";
 import { useLanguage, useT } from "./i18n.ts";
+import { ConnectionsPage } from "./pages/connections/connections-page.tsx";
 import { EventsPage } from "./pages/events/events-page.tsx";
+import { ImportsPage } from "./pages/imports/imports-page.tsx";
 import { LeadDetailPage } from "./pages/lead-detail/lead-detail-page.tsx";
 import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
@@ -38,6 +40,8 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
+  if (section === "connections" && !id) return <ConnectionsPage />;
+  if (section === "imports" && !id) return <ImportsPage />;
   if (!section || section === "login") return null;
   return <NotFound />;
 }

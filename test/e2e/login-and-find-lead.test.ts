@@ -173,4 +173,72 @@ describe("the web app, in a real browser against the real server", () => {
     await row.getByText("Reprocessado: falhou de novo").waitFor();
     await page.context().close();
   });
+
+  it("creates a generic connection on the Conexões page and shows its URL and secret once", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Conexões" }).click();
+    await page.getByRole("heading", { name: "Conexões", level: 1 }).waitFor();
+
+    await page.getByLabel("Tipo").selectOption("generic");
+    await page.getByLabel("Nome", { exact: true }).fill("Site E2E");
+    await page.getByLabel("Alertar se silenciosa por (horas)").fill("24");
+    await page.getByRole("button", { name: "Criar conexão" }).click();
+
+    const created = page.getByTestId("created-connection");
+    await created.waitFor();
+    const url = (await page.getByTestId("created-url").textContent()) ?? "";
+    expect(url).toMatch(/^https?:\/\/.+\/hooks\/[A-Za-z0-9_-]+$/);
+    expect(((await page.getByTestId("created-secret").textContent()) ?? "").length).toBeGreaterThan(10);
+    expect(await created.textContent()).toContain("copie agora, não será mostrado de novo");
+
+    const card = page.locator(".connection-card", { hasText: "Site E2E" });
+    await card.waitFor();
+    expect(await card.locator("code").textContent()).toBe(url);
+    expect(await card.textContent()).toContain("nunca");
+    await page.screenshot({ path: join(SCREENSHOTS, "connections.png"), fullPage: true });
+
+    await card.getByRole("link", { name: "Ver eventos" }).click();
+    await page.getByRole("heading", { name: "Eventos", level: 1 }).waitFor();
+    expect(page.url()).toContain("connectionId=");
+    await page.context().close();
+  });
+
+  it("imports a CSV on the Importar page and follows its progress to the end", async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Importar" }).click();
+    await page.getByRole("heading", { name: "Importar", level: 1 }).waitFor();
+    await page.getByText("Nenhuma importação nesta sessão.").waitFor();
+
+    const csv = [
+      "nome,email,cidade",
+      "Paula Import,paula.import@example.com,Recife",
+      "Rui Import,rui.import@example.com,Natal",
+      ",not-an-email,",
+    ].join("\r\n");
+    await page.getByLabel("Arquivo", { exact: true }).setInputFiles({
+      name: "contatos.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv, "utf8"),
+    });
+    await page.getByLabel("Importação silenciosa (não disparar automações)").check();
+    await page.getByRole("button", { name: "Importar", exact: true }).click();
+
+    const card = page.locator(".import-card", { hasText: "contatos.csv" });
+    await card.waitFor();
+    await page.locator('.import-card[data-status="done"]', { hasText: "contatos.csv" }).waitFor();
+    expect(await card.getByTestId("import-status").textContent()).toBe("concluída");
+    expect(await card.getByTestId("import-created").textContent()).toBe("2");
+    expect(await card.getByTestId("import-failed").textContent()).toBe("1");
+    expect(await card.getByTestId("import-processed").textContent()).toContain("3 de 3");
+    await card.getByRole("button", { name: "Baixar linhas com erro (CSV)" }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, "imports.png"), fullPage: true });
+
+    const download = page.waitForEvent("download");
+    await card.getByRole("button", { name: "Baixar linhas com erro (CSV)" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/errors\.csv$/);
+    await page.context().close();
+  });
 });

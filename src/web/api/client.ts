@@ -25,6 +25,7 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   query?: Record<string, QueryValue>;
+  /** JSON-encoded, except FormData, which is sent as multipart/form-data. */
   body?: unknown;
   signal?: AbortSignal;
 }
@@ -78,13 +79,19 @@ export async function apiFetch(path: string, options: RequestOptions = {}): Prom
   const token = getToken();
   const headers: Record<string, string> = { accept: "application/json, application/problem+json" };
   if (token) headers.authorization = `Bearer ${token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const isForm = options.body instanceof FormData;
+  if (options.body !== undefined && !isForm) headers["content-type"] = "application/json";
   let response: Response;
   try {
     response = await fetch(`${path}${toQueryString(options.query)}`, {
       method: options.method ?? "GET",
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      // FormData goes as multipart: the browser sets the content type and its boundary.
+      body: isForm
+        ? (options.body as FormData)
+        : options.body === undefined
+          ? null
+          : JSON.stringify(options.body),
       signal: options.signal ?? null,
     });
   } catch (error) {

@@ -1,9 +1,11 @@
 import type { AuditView } from "../../audit/list-audit.ts";
 import type { LoginResult } from "../../auth/login-user.ts";
+import type { ConnectionView } from "../../capture/list-connections.ts";
 import type { EventView } from "../../capture/list-events.ts";
 import type { ContactDetailView, ContactView } from "../../contacts/get-contact.ts";
 import type { SegmentView } from "../../contacts/manage-segments.ts";
 import type { SORTS, TEMPERATURES } from "../../contacts/schemas.ts";
+import type { ImportView } from "../../imports/schemas.ts";
 import type { Rule, RuleSet, RuleSetInput } from "../../scoring/schemas.ts";
 
 // The API's JSON shapes, taken from the backend's own types so a contract change fails `tsc`.
@@ -49,11 +51,15 @@ export interface ScoringRulesResponse extends RuleSet {
   defaults: RuleSetInput;
 }
 
-export interface Connection {
+export type Connection = ConnectionView;
+export type ImportJob = ImportView;
+
+/** POST /api/v1/connections: the URL to configure in the source and, for generated secrets, the secret (once). */
+export interface CreatedConnection {
   id: string;
   type: string;
   name: string;
   webhookUrl: string;
-  createdAt: string;
-  disabledAt: string | null;
+  secret?: string;
+  [shownOnce: string]: string | undefined;
 }

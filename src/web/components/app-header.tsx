@@ -5,6 +5,8 @@ import { href, useRoute } from "../router.ts";
 const NAV = [
   { path: "/leads", label: "nav.leads" },
   { path: "/events", label: "nav.events" },
+  { path: "/connections", label: "nav.connections" },
+  { path: "/imports", label: "nav.imports" },
   { path: "/scoring", label: "nav.scoring" },
 ] as const;
 
