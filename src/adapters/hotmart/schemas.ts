@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalText } from "../../platform/lenient-schemas.ts";
 
 /** A `hotmart` connection: the account's hottok; documents and addresses are dropped unless asked for. */
 export const HotmartConfigSchema = z
@@ -9,12 +10,6 @@ export const HotmartConfigSchema = z
   .strict();
 
 export type HotmartConfig = z.output<typeof HotmartConfigSchema>;
-
-const optionalText = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => (value === null || value === undefined ? undefined : String(value).trim()))
-  .transform((value) => (value === "" ? undefined : value));
 
 /** Milliseconds since the epoch (2.0.0), tolerated as a numeric string. */
 const epochMs = z

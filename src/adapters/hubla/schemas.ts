@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalNumber as cents, optionalText } from "../../platform/lenient-schemas.ts";
 
 /** A `hubla` connection: the account's static token, sent as `x-hubla-token`. */
 export const HublaConfigSchema = z
@@ -8,20 +9,6 @@ export const HublaConfigSchema = z
   .strict();
 
 export type HublaConfig = z.output<typeof HublaConfigSchema>;
-
-const optionalText = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => (value === null || value === undefined ? undefined : String(value).trim()))
-  .transform((value) => (value === "" ? undefined : value));
-
-const cents = z
-  .union([z.number(), z.string()])
-  .nullish()
-  .transform((value) => {
-    const amount = typeof value === "string" ? Number(value) : value;
-    return amount === null || amount === undefined || !Number.isFinite(amount) ? undefined : amount;
-  });
 
 /** An ISO date (or epoch milliseconds); unreadable dates are dropped. */
 const isoDate = z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { optionalNumber as cents, optionalText } from "../../platform/lenient-schemas.ts";
 
 /** A `kiwify` connection: the webhook's token, the key of its `?signature=` HMAC-SHA1. */
 export const KiwifyConfigSchema = z
@@ -8,21 +9,6 @@ export const KiwifyConfigSchema = z
   .strict();
 
 export type KiwifyConfig = z.output<typeof KiwifyConfigSchema>;
-
-const optionalText = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => (value === null || value === undefined ? undefined : String(value).trim()))
-  .transform((value) => (value === "" ? undefined : value));
-
-/** Cents as a number or numeric string; anything else is dropped. */
-const cents = z
-  .union([z.number(), z.string()])
-  .nullish()
-  .transform((value) => {
-    const amount = typeof value === "string" ? Number(value) : value;
-    return amount === null || amount === undefined || !Number.isFinite(amount) ? undefined : amount;
-  });
 
 /**
  * Kiwify's `"YYYY-MM-DD HH:mm"` (seconds optional), read in Brasília time (UTC−03:00); full ISO strings
