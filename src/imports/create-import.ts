@@ -7,7 +7,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { enqueue } from "../platform/queue/queue.ts";
 import { importFilePath } from "./run-import.ts";
-import { type ImportFormat, importsDb, RUN_IMPORT_JOB } from "./schemas.ts";
+import { type ImportFormat, type ImportOptions, importsDb, RUN_IMPORT_JOB } from "./schemas.ts";
 
 export interface StoredUpload {
   id: string;
@@ -61,6 +61,8 @@ export async function createImport(
     upload: StoredUpload;
     filename: string;
     quiet: boolean;
+    /** Header name → field, overriding the default mapping for those columns. */
+    columns?: ImportOptions["columns"];
   },
 ): Promise<{ id: string }> {
   try {
@@ -78,7 +80,10 @@ export async function createImport(
             format,
             total: null,
             mapping: null,
-            options: JSON.stringify({ quiet: input.quiet }),
+            options: JSON.stringify({
+              quiet: input.quiet,
+              ...(input.columns ? { columns: input.columns } : {}),
+            }),
             error: null,
             locked_until: null,
             created_by: input.userId,

@@ -1,4 +1,4 @@
-import type { ColumnMapping, LeadField } from "./schemas.ts";
+import type { ColumnMapping, ImportOptions, LeadField } from "./schemas.ts";
 
 /** Header names (lower case, no accents, `_` for spaces and dashes), pt-BR and English. */
 const KNOWN_HEADERS: Record<string, LeadField> = {
@@ -43,10 +43,18 @@ export function headerKey(header: string): string {
     .replace(/[\s-]+/g, "_");
 }
 
-/** The default mapping: known headers feed lead fields (the first column wins), the rest go to `custom`. */
-export function mapColumns(header: string[]): ColumnMapping[] {
-  const taken = new Set<LeadField>();
+/**
+ * The mapping of a header row: the person's choices first (by header name, accents and case
+ * ignored), then known headers feed lead fields (the first column wins), the rest go to `custom`.
+ */
+export function mapColumns(header: string[], choices: ImportOptions["columns"] = {}): ColumnMapping[] {
+  const chosen = new Map(Object.entries(choices).map(([column, field]) => [headerKey(column), field]));
+  const taken = new Set<LeadField | "custom" | "ignore">(
+    [...chosen.values()].filter((field) => field !== "custom" && field !== "ignore"),
+  );
   return header.map((column) => {
+    const choice = chosen.get(headerKey(column));
+    if (choice) return { column: column.trim(), field: choice };
     const field = KNOWN_HEADERS[headerKey(column)];
     if (!field || taken.has(field)) return { column: column.trim(), field: "custom" };
     taken.add(field);
@@ -63,7 +71,7 @@ export function toLeadFields(cells: string[], mapping: ColumnMapping[]): Record<
   const custom: Record<string, string> = {};
   mapping.forEach(({ column, field }, index) => {
     let value = (cells[index] ?? "").trim();
-    if (value === "") return;
+    if (value === "" || field === "ignore") return;
     if (field === "custom") {
       if (column !== "") custom[column.slice(0, 64)] = value;
       return;

@@ -10,7 +10,7 @@ import type { HttpServer } from "../platform/http/server.ts";
 import { createImport, type StoredUpload, storeImportFile } from "./create-import.ts";
 import { exportImportErrors } from "./export-import-errors.ts";
 import { getImport } from "./get-import.ts";
-import { ImportIdParams } from "./schemas.ts";
+import { ColumnChoicesSchema, ImportIdParams, type LeadField } from "./schemas.ts";
 
 const MAX_FILE_BYTES = 1024 ** 3;
 const isTrue = (value: unknown) => value === "true" || value === "1" || value === "yes";
@@ -20,7 +20,7 @@ export function registerImportRoutes(app: HttpServer, deps: Deps) {
   app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
     await scope.register(multipart, {
-      limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 1024 },
+      limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 10, fieldSize: 64 * 1024 },
     });
 
     scope.post(
@@ -41,6 +41,7 @@ export function registerImportRoutes(app: HttpServer, deps: Deps) {
         let upload: StoredUpload | null = null;
         let filename = "";
         let quiet = isTrue(request.query.quiet);
+        let columnsText: string | null = null;
         try {
           for await (const part of request.parts()) {
             if (part.type === "file") {
@@ -52,6 +53,8 @@ export function registerImportRoutes(app: HttpServer, deps: Deps) {
               upload = await storeImportFile(deps, part.file);
             } else if (part.fieldname === "quiet") {
               quiet = isTrue(part.value);
+            } else if (part.fieldname === "columns" && typeof part.value === "string") {
+              columnsText = part.value;
             }
           }
         } catch (error) {
@@ -66,12 +69,32 @@ export function registerImportRoutes(app: HttpServer, deps: Deps) {
             { field: "body.file", message: "a CSV or XLSX file is required" },
           ]);
         }
+        let columns: Record<string, LeadField | "custom" | "ignore"> | undefined;
+        if (columnsText !== null) {
+          let parsed: ReturnType<typeof ColumnChoicesSchema.safeParse>;
+          try {
+            parsed = ColumnChoicesSchema.safeParse(JSON.parse(columnsText));
+          } catch {
+            parsed = ColumnChoicesSchema.safeParse(undefined);
+          }
+          if (!parsed.success) {
+            await rm(upload.path, { force: true });
+            throw new AppError("invalid_input", "The column choices are invalid", [
+              {
+                field: "body.columns",
+                message: 'a JSON object {"Header": "name" | "email" | … | "custom" | "ignore"}',
+              },
+            ]);
+          }
+          columns = parsed.data;
+        }
         const created = await createImport(deps, {
           workspaceId: principal.workspaceId,
           userId: principal.userId,
           upload,
           filename,
           quiet,
+          columns,
         });
         return reply.status(202).header("location", `/api/v1/imports/${created.id}`).send(created);
       },

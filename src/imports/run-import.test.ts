@@ -220,6 +220,21 @@ describe("resuming", () => {
 });
 
 describe("the API", () => {
+  it("follows the person's column choices: rename, keep as custom, ignore", async () => {
+    const file = Buffer.from(
+      ["Contato,Correio,Observação,CPF", "Dora Reis,dora@example.com,cliente antiga,123"].join("\n"),
+    );
+    const columns = JSON.stringify({ contato: "name", correio: "email", CPF: "ignore" });
+    const view = await importAndRun(file, "escolhas.csv", { columns });
+    expect(view).toMatchObject({ status: "done", created: 1, failed: 0 });
+    const dora = await contactByEmail("dora@example.com");
+    expect(dora?.name).toBe("Dora Reis");
+    expect(dora?.custom).toEqual({ Observação: "cliente antiga" });
+    const bad = await upload(file, "ruim.csv", { columns: '{"Contato":"password"}' });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("body.columns");
+  });
+
   it("refuses requests without a file or not multipart", async () => {
     const json = await t.request("POST", "/api/v1/imports", { body: { file: "x" } });
     expect(json.statusCode).toBe(415);

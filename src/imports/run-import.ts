@@ -280,7 +280,7 @@ export async function runImport(deps: Deps, input: RunImportInput): Promise<RunI
         // The first non-blank row names the columns; the mapping is chosen once and kept.
         isHeader = false;
         if (!mapping) {
-          mapping = mapColumns(row.cells);
+          mapping = mapColumns(row.cells, claimed.options.columns);
           await db
             .updateTable("imports")
             .set({ mapping: JSON.stringify(mapping) })

@@ -32,8 +32,13 @@ export type LeadField = (typeof LEAD_FIELDS)[number];
 
 export interface ColumnMapping {
   column: string;
-  field: LeadField | "custom";
+  field: LeadField | "custom" | "ignore";
 }
+
+/** Chosen by the person importing: header name → lead field (`custom` keeps it, `ignore` drops it). */
+export const ColumnChoicesSchema = z
+  .record(z.string().min(1).max(200), z.enum([...LEAD_FIELDS, "custom", "ignore"]))
+  .refine((value) => Object.keys(value).length <= 200, "at most 200 columns");
 
 export interface ImportOptions {
   /**
@@ -41,6 +46,8 @@ export interface ImportOptions {
    * exist: a bulk load of an old base is not a wave of new leads. Stored now, honoured by automations.
    */
   quiet?: boolean;
+  /** Header name → field, overriding the defaults for those columns. */
+  columns?: Record<string, LeadField | "custom" | "ignore">;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
