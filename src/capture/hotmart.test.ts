@@ -4,6 +4,7 @@ import { signStandardWebhook } from "../../test/sign-webhook.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import type { ContactDetailView } from "../contacts/get-contact.ts";
 import type { EnrollmentView, ProductView, PurchaseView } from "../students/schemas.ts";
+import type { EventView } from "./list-events.ts";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url));
@@ -28,14 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface EventView {
-  id: string;
-  status: string;
-  error: string | null;
-  contactId: string | null;
-  source: string;
-}
 
 function deliver(body: Buffer | string, hottok: string | null = HOTTOK) {
   const headers: Record<string, string> = { "content-type": "application/json" };

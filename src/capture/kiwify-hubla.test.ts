@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import type { ContactDetailView } from "../contacts/get-contact.ts";
 import type { ProductView, PurchaseView } from "../students/schemas.ts";
+import type { EventView } from "./list-events.ts";
 
 const fixture = (vendor: string, name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/${vendor}/${name}.json`, import.meta.url));
@@ -19,13 +20,6 @@ const KIWIFY_ORDER = "8a3f2c1e-5b7d-4e9a-b1c6-2d4f6a8e0c13";
 const HUBLA_INVOICE = "inv_5e8b2d71-4c9a-4f3e-8a16-9b0d3c7e2f45";
 
 type Connection = { id: string; webhookUrl: string };
-interface EventView {
-  id: string;
-  status: string;
-  error: string | null;
-  contactId: string | null;
-  source: string;
-}
 
 let t: TestApp;
 let kiwify: Connection;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { ContactDetailView } from "../contacts/get-contact.ts";
+import type { EventView } from "./list-events.ts";
 
 // The fixtures' exact bytes and their WIRE-FORMATS §2.0 signatures.
 const fixture = (path: string) => readFileSync(new URL(`../../fixtures/webhooks/${path}`, import.meta.url));
@@ -38,14 +39,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface EventView {
-  id: string;
-  status: string;
-  error: string | null;
-  contactId: string | null;
-  source: string;
-}
 
 const signMeta = (body: Buffer) => `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signStandardWebhook } from "../../test/sign-webhook.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
+import type { EventView } from "./list-events.ts";
 import { recoverEvents } from "./recover-events.ts";
 import { SOURCES, type SourceAdapter } from "./sources.ts";
 
@@ -18,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface EventView {
-  id: string;
-  status: string;
-  attempts: number;
-  error: string | null;
-  contactId: string | null;
-  source: string;
-  headers: Record<string, string>;
-}
 
 function deliver(body: string, options: { id?: string; at?: Date; secret?: string } = {}) {
   const headers = signStandardWebhook(

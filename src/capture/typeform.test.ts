@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import type { ContactDetailView } from "../contacts/get-contact.ts";
+import type { EventView } from "./list-events.ts";
 
 // The fixture's exact bytes and its WIRE-FORMATS §2.0 signature.
 const FIXTURE = readFileSync(new URL("../../fixtures/webhooks/typeform/form-response.json", import.meta.url));
@@ -24,14 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-interface EventView {
-  id: string;
-  status: string;
-  error: string | null;
-  contactId: string | null;
-  source: string;
-}
 
 function deliver(body: Buffer, signature: string | null) {
   const headers: Record<string, string> = { "content-type": "application/json" };
