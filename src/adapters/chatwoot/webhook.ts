@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
 import { ChatwootConfigSchema, type ChatwootContact, ChatwootWebhookSchema } from "./schemas.ts";
 
 export const SIGNATURE_HEADER = "x-chatwoot-signature";
@@ -23,7 +22,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** `event:id:updated_at` (WIRE-FORMATS §1.9; `X-Chatwoot-Delivery` is per dispatch), else the body's sha256. */
 function idempotencyKeyOf(rawBody: Uint8Array): string {
-  const fallback = `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
+  const fallback = bodyDigestKey(rawBody);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(rawBody).toString("utf8"));

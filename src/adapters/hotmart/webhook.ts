@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, safeEqual } from "../../platform/crypto/hmac.ts";
 import type { PurchaseStatus, SourceFacts } from "../../students/schemas.ts";
 import { HotmartConfigSchema, type HotmartWebhook, HotmartWebhookSchema } from "./schemas.ts";
 
@@ -50,10 +49,6 @@ const SUBSCRIPTION_EVENTS = new Set([
   "UPDATE_SUBSCRIPTION_CHARGE_DATE",
 ]);
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function parseJson(rawBody: Uint8Array): unknown {
   try {
     return JSON.parse(Buffer.from(rawBody).toString("utf8"));
@@ -78,7 +73,7 @@ function idempotencyKeyOf(body: unknown, rawBody: Uint8Array): string {
     const key = `${event}:${transaction}`;
     if (key.length <= MAX_ID_KEY) return key;
   }
-  return `sha256:${sha256Hex(rawBody)}`;
+  return bodyDigestKey(rawBody);
 }
 
 /**

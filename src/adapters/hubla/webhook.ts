@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, safeEqual } from "../../platform/crypto/hmac.ts";
 import type { PurchaseStatus, SourceFacts } from "../../students/schemas.ts";
 import { HublaConfigSchema, type HublaWebhook, HublaWebhookSchema } from "./schemas.ts";
 
@@ -30,10 +29,6 @@ const INVOICE_STATUS: Record<string, PurchaseStatus> = {
   chargeback: "chargeback",
 };
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return typeof value === "string" ? value.trim() : undefined;
@@ -54,7 +49,7 @@ export function verifyHubla(input: {
   if (presented === undefined || presented === "" || !safeEqual(presented, token)) return { ok: false };
   const idempotency = headerOf(input.headers, IDEMPOTENCY_HEADER);
   const idempotencyKey =
-    idempotency && idempotency.length <= MAX_KEY ? idempotency : `sha256:${sha256Hex(input.rawBody)}`;
+    idempotency && idempotency.length <= MAX_KEY ? idempotency : bodyDigestKey(input.rawBody);
   return { ok: true, idempotencyKey };
 }
 

@@ -1,6 +1,6 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, safeEqual } from "../../platform/crypto/hmac.ts";
 import type { PurchaseStatus, SourceFacts } from "../../students/schemas.ts";
 import { KiwifyConfigSchema, type KiwifyWebhook, KiwifyWebhookSchema } from "./schemas.ts";
 
@@ -39,10 +39,6 @@ const ORDER_STATUS: Record<string, PurchaseStatus> = {
   abandoned: "abandoned",
 };
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function parseJson(rawBody: Uint8Array): unknown {
   try {
     return JSON.parse(Buffer.from(rawBody).toString("utf8"));
@@ -65,7 +61,7 @@ function idempotencyKeyOf(body: unknown, rawBody: Uint8Array): string {
     const key = `${orderId}:${event}`;
     if (key.length <= MAX_KEY) return key;
   }
-  return `sha256:${sha256Hex(rawBody)}`;
+  return bodyDigestKey(rawBody);
 }
 
 /** `?signature=<hex HMAC-SHA1(key = token, msg = raw body)>`, compared in constant time. */

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
 import {
   type InstagramMessaging,
   InstagramWebhookSchema,
@@ -31,8 +30,6 @@ export function isOptOut(text: string | undefined): boolean {
   return text !== undefined && OPT_OUT_WORDS.includes(fold(text));
 }
 
-const sha256Key = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const records = (value: unknown): Record<string, unknown>[] =>
@@ -43,7 +40,7 @@ const records = (value: unknown): Record<string, unknown>[] =>
  * (a status changes several times for one message), else the body's sha256.
  */
 function idempotencyKeyOf(rawBody: Uint8Array): string {
-  const fallback = sha256Key(rawBody);
+  const fallback = bodyDigestKey(rawBody);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(rawBody).toString("utf8"));

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
-import { hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
+import { bodyDigestKey, hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
 import {
   type TypeformAnswer,
   type TypeformConfig,
@@ -36,13 +35,9 @@ function fold(value: string): string {
   return value.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
 }
 
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 /** The idempotency key of a delivery whose signature already checked out. */
 function idempotencyKeyOf(rawBody: Uint8Array): string {
-  const fallback = `sha256:${sha256Hex(rawBody)}`;
+  const fallback = bodyDigestKey(rawBody);
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(rawBody).toString("utf8"));

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 export function hmacSha256(key: Uint8Array | string, content: Uint8Array | string): Buffer {
   return createHmac("sha256", key).update(content).digest();
@@ -54,4 +54,9 @@ export function verifyStandardWebhook(input: {
       ([version, signature]) => version === "v1" && signature !== undefined && safeEqual(signature, expected),
     );
   return matches ? { ok: true, id, timestamp } : { ok: false, reason: "bad_signature" };
+}
+
+/** The idempotency key of a delivery that carries no id of its own: `sha256:<hex of the raw bytes>`. */
+export function bodyDigestKey(rawBody: Uint8Array): string {
+  return `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
 }
