@@ -1,6 +1,7 @@
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
+import { registerConversationRoutes } from "./conversations/routes.ts";
 import type { Deps } from "./deps.ts";
 import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
@@ -17,4 +18,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerOperationsRoutes(app, deps);
   registerImportRoutes(app, deps);
   registerStudentRoutes(app, deps);
+  registerConversationRoutes(app, deps);
 }

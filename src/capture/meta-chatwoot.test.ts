@@ -28,7 +28,8 @@ async function connect(type: string, config: Record<string, unknown>) {
 
 beforeAll(async () => {
   t = await createTestApp();
-  meta = await connect("meta", { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN });
+  // Every sender becomes a lead at once here (triage has its own tests in src/conversations).
+  meta = await connect("meta", { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, unknownSenders: "lead" });
   chatwoot = await connect("chatwoot", {
     baseUrl: "https://chat.example.com",
     apiToken: "cw_api_token",
@@ -214,5 +215,25 @@ describe("chatwoot deliveries", () => {
       },
     });
     expect(lead.sources).toContain("chatwoot");
+
+    // The label change is a tag event of the conversation and the contact, recorded once.
+    const tagEvents = (await t.request("GET", `/api/v1/tag-events?contactId=${lead.id}`)).json() as {
+      items: unknown[];
+    };
+    expect(tagEvents.items).toEqual([
+      {
+        id: expect.any(String),
+        label: "lead_quente",
+        action: "added",
+        at: "2026-01-12T14:10:11.482Z",
+        conversationId: "1287",
+        contactId: lead.id,
+        connectionId: chatwoot.id,
+      },
+    ]);
+    const replay = await t.request("POST", `/api/v1/events/${eventId}/replay`);
+    expect(replay.statusCode).toBe(200);
+    const summary = (await t.request("GET", "/api/v1/tag-events/summary")).json();
+    expect(summary).toEqual({ items: [{ label: "lead_quente", added: 1, removed: 0, net: 1 }] });
   });
 });

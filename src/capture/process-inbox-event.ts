@@ -1,5 +1,9 @@
-import { normalizeLead } from "../contacts/normalize-lead.ts";
+import { type NormalizedLead, normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema } from "../contacts/schemas.ts";
+import { findPartyContacts, partyKey } from "../conversations/find-party-contacts.ts";
+import { holdUnknownSender, settleKnownSender } from "../conversations/hold-unknown-sender.ts";
+import { recordConversationFacts } from "../conversations/record-conversation-facts.ts";
+import type { ConversationFact, Party, TriageChannel } from "../conversations/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { recordFacts } from "../students/record-facts.ts";
@@ -83,6 +87,30 @@ export async function processInboxEvents(
     outcomes.set(eventId, { outcome: "failed", error: message, isPermanent });
   };
 
+  const markProcessed = async (eventId: string, source: string, contactId: string | null) => {
+    await deps.db
+      .updateTable("inbox_events")
+      .set((eb) => ({
+        status: "processed",
+        attempts: eb("attempts", "+", 1),
+        error: null,
+        processed_at: now,
+        contact_id: contactId,
+      }))
+      .where("id", "=", eventId)
+      .execute();
+    deps.metrics.inboxEvents.labels(source, "processed").inc();
+    outcomes.set(eventId, { outcome: "processed", contactId });
+  };
+
+  const conversationByEvent = new Map<string, ConversationFact[]>();
+  /** Messages from people who may be unknown: held for triage unless someone matches. */
+  const candidates: {
+    item: IngestItem;
+    party: Party;
+    channel: TriageChannel;
+    decoded: Record<string, unknown>;
+  }[] = [];
   for (const event of events) {
     if (event.status === "processed" && !input.force) {
       outcomes.set(event.id, { outcome: "skipped" });
@@ -94,20 +122,17 @@ export async function processInboxEvents(
       const body: unknown = JSON.parse(Buffer.from(event.body).toString("utf8"));
       const config = event.connection_id ? (configs.get(event.connection_id) ?? {}) : {};
       const decoded = decoder.decode(body, config);
+      const conversation = decoder.conversation?.(body, config, event.received_at.toISOString()) ?? [];
       if (decoded === null) {
         // The delivery names no person (e.g. a WhatsApp status update): processed, no contact.
-        await deps.db
-          .updateTable("inbox_events")
-          .set((eb) => ({
-            status: "processed",
-            attempts: eb("attempts", "+", 1),
-            error: null,
-            processed_at: now,
-          }))
-          .where("id", "=", event.id)
-          .execute();
-        deps.metrics.inboxEvents.labels(event.source, "processed").inc();
-        outcomes.set(event.id, { outcome: "processed", contactId: null });
+        await recordConversationFacts(deps, {
+          workspaceId: event.workspace_id,
+          connectionId: event.connection_id,
+          eventId: event.id,
+          contactId: null,
+          facts: conversation,
+        });
+        await markProcessed(event.id, event.source, null);
         continue;
       }
       const lead = normalizeLead(LeadInputSchema.parse(decoded), {
@@ -116,40 +141,105 @@ export async function processInboxEvents(
       });
       const facts = decoder.facts?.(body, config) ?? null;
       if (facts) factsByEvent.set(event.id, facts);
-      items.push({
+      if (conversation.length > 0) conversationByEvent.set(event.id, conversation);
+      const item: IngestItem = {
         workspaceId: event.workspace_id,
         lead,
         actor: { type: "integration", id: event.connection_id, label: event.source },
         at: event.received_at,
         eventId: event.id,
         event: { kind: "stored", isFirstDelivery: event.status === "received" },
-      });
+      };
+      const sender = senderOf(lead);
+      if (sender && decoder.unknownSenders?.(config) === "triage" && typeof decoded === "object") {
+        candidates.push({ item, ...sender, decoded: decoded as Record<string, unknown> });
+      } else {
+        items.push(item);
+      }
     } catch (error) {
       await fail(event.id, event.source, error);
     }
   }
 
-  const results = await ingestLeads(deps, items);
-  for (const [index, result] of results.entries()) {
-    const item = items[index] as IngestItem;
-    const source = item.actor.label ?? "unknown";
-    if (result.ok) {
+  const ingest = async (batch: IngestItem[]) => {
+    const results = await ingestLeads(deps, batch);
+    for (const [index, result] of results.entries()) {
+      const item = batch[index] as IngestItem;
+      const source = item.actor.label ?? "unknown";
+      if (!result.ok) {
+        await fail(item.eventId, source, result.error);
+        continue;
+      }
       const contactId = result.value.contact.id;
       const facts = factsByEvent.get(item.eventId);
+      const conversation = conversationByEvent.get(item.eventId);
       try {
         if (facts)
           await recordFacts(deps, { workspaceId: item.workspaceId, contactId, eventId: item.eventId, facts });
+        if (conversation) {
+          await recordConversationFacts(deps, {
+            workspaceId: item.workspaceId,
+            connectionId: item.actor.id,
+            eventId: item.eventId,
+            contactId,
+            facts: conversation,
+          });
+          const sender = senderOf(item.lead);
+          if (sender) await settleKnownSender(deps, { workspaceId: item.workspaceId, ...sender, contactId });
+        }
       } catch (error) {
         await fail(item.eventId, source, error);
         continue;
       }
       outcomes.set(item.eventId, { outcome: "processed", contactId });
       deps.metrics.inboxEvents.labels(source, "processed").inc();
-    } else {
-      await fail(item.eventId, source, result.error);
+    }
+  };
+  await ingest(items);
+
+  // Then messages from maybe-unknown senders (after the rest of the batch, which may have made them
+  // known): known senders become touches of their contact, the others wait in the triage inbox.
+  const known = await findPartyContacts(
+    deps.db,
+    candidates.map(({ item, party }) => ({ workspaceId: item.workspaceId, party })),
+  );
+  const knownItems: IngestItem[] = [];
+  for (const candidate of candidates) {
+    const { item, party } = candidate;
+    if (known.has(partyKey(item.workspaceId, party))) {
+      knownItems.push(item);
+      continue;
+    }
+    try {
+      await holdUnknownSender(deps, {
+        workspaceId: item.workspaceId,
+        connectionId: item.actor.id,
+        eventId: item.eventId,
+        channel: candidate.channel,
+        party,
+        name: item.lead.fields.name ?? null,
+        lead: candidate.decoded,
+        facts: conversationByEvent.get(item.eventId) ?? [],
+        at: item.at,
+      });
+      await markProcessed(item.eventId, item.actor.label ?? "unknown", null);
+    } catch (error) {
+      await fail(item.eventId, item.actor.label ?? "unknown", error);
     }
   }
+  if (knownItems.length > 0) await ingest(knownItems);
   return outcomes;
+}
+
+/** The messaging identity of a lead from a messaging door: its IGSID (Instagram) or its phone. */
+function senderOf(lead: NormalizedLead): { party: Party; channel: TriageChannel } | null {
+  const igsid = lead.identities.find((identity) => identity.kind === "instagram_id");
+  if (igsid) return { party: { kind: "instagram_id", value: igsid.value }, channel: "instagram" };
+  const phone = lead.identities.find((identity) => identity.kind === "phone");
+  if (phone && lead.source === "whatsapp") {
+    return { party: { kind: "phone", value: phone.value }, channel: "whatsapp" };
+  }
+  return null;
 }
 
 /** One event (replay from the API or the UI). */

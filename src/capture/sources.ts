@@ -6,6 +6,7 @@ import { hublaSource } from "../adapters/hubla/webhook.ts";
 import { kiwifySource } from "../adapters/kiwify/webhook.ts";
 import { metaSource } from "../adapters/meta/webhook.ts";
 import { typeformSource } from "../adapters/typeform/webhook.ts";
+import type { ConversationFact } from "../conversations/schemas.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
 import type { SourceFacts } from "../students/schemas.ts";
 
@@ -44,6 +45,13 @@ export interface SourceAdapter {
   decode(body: unknown, config: Record<string, unknown>): unknown;
   /** What the event says beyond the person (purchases, enrollments); null when nothing. */
   facts?(body: unknown, config: Record<string, unknown>): SourceFacts | null;
+  /** Messages, delivery statuses and label changes the event carries (`receivedAt`: ISO fallback time). */
+  conversation?(body: unknown, config: Record<string, unknown>, receivedAt: string): ConversationFact[];
+  /**
+   * What to do with a message from someone no contact matches: `triage` keeps the sender in the triage
+   * inbox until a person accepts (→ lead) or declines; `lead` (the default) creates the lead at once.
+   */
+  unknownSenders?(config: Record<string, unknown>): "triage" | "lead";
 }
 
 const GenericEnvelopeSchema = z.object({

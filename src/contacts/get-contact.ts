@@ -20,6 +20,8 @@ export interface ContactView {
   emails: string[];
   phones: string[];
   instagram: string | null;
+  /** Instagram-scoped ids (IGSID) of conversations with the business. */
+  instagramIds: string[];
   city: string | null;
   interest: string | null;
   income: number | null;
@@ -86,6 +88,7 @@ export function toContactView(
       identities.filter((i) => i.kind === "phone").map((i) => i.value),
     ),
     instagram: row.instagram,
+    instagramIds: identities.filter((i) => i.kind === "instagram_id").map((i) => i.value),
     city: row.city,
     interest: row.interest,
     income: row.income,

@@ -2,7 +2,10 @@ import { AppError, type FieldError } from "../platform/http/errors.ts";
 import { normalizeEmail, normalizeInstagram, normalizePhone } from "./normalize-identity.ts";
 import type { LeadInput } from "./schemas.ts";
 
-export type IdentityKind = "email" | "phone" | "instagram";
+export type IdentityKind = "email" | "phone" | "instagram" | "instagram_id";
+
+/** The kinds stored as a contact column too. */
+type FieldIdentityKind = Exclude<IdentityKind, "instagram_id">;
 
 export interface Identity {
   kind: IdentityKind;
@@ -37,7 +40,11 @@ export function normalizeLead(input: LeadInput, options: { defaultCountry: strin
   const fields: ContactFields = {};
   const identities: Identity[] = [];
   const invalid: NormalizedLead["invalid"] = {};
-  const checks: [IdentityKind, string | undefined, (raw: string) => ReturnType<typeof normalizeEmail>][] = [
+  const checks: [
+    FieldIdentityKind,
+    string | undefined,
+    (raw: string) => ReturnType<typeof normalizeEmail>,
+  ][] = [
     ["email", input.email, normalizeEmail],
     ["phone", input.phone, (raw) => normalizePhone(raw, options.defaultCountry)],
     ["instagram", input.instagram, normalizeInstagram],
@@ -52,6 +59,8 @@ export function normalizeLead(input: LeadInput, options: { defaultCountry: strin
       invalid[kind] = raw;
     }
   }
+  // An IGSID is a key only (validated by the schema): no column, shown through the identities.
+  if (input.instagram_id !== undefined) identities.push({ kind: "instagram_id", value: input.instagram_id });
   if (input.name !== undefined) fields.name = input.name;
   if (input.city !== undefined) fields.city = input.city;
   if (input.interest !== undefined) fields.interest = input.interest;

@@ -65,6 +65,12 @@ export const LeadInputSchema = z
     income: income.optional(),
     city: text(120).optional(),
     instagram: text(120).optional(),
+    /** An Instagram-scoped user id (IGSID): who wrote to the business on Instagram, when no handle is known. */
+    instagram_id: z
+      .string()
+      .trim()
+      .regex(/^\d{1,64}$/, "an Instagram-scoped id (digits)")
+      .optional(),
     utm_source: text(200).optional(),
     utm_medium: text(200).optional(),
     utm_campaign: text(200).optional(),

@@ -132,7 +132,7 @@ async function moveIdentities(
       .updateTable("contact_identities")
       .set({ contact_id: toContactId })
       .where("contact_id", "=", fromContactId)
-      .where("kind", "=", identity.kind as "email" | "phone" | "instagram")
+      .where("kind", "=", identity.kind as "email" | "phone" | "instagram" | "instagram_id")
       .where("value", "=", identity.value)
       .execute();
   }

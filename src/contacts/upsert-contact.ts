@@ -36,7 +36,7 @@ export interface UpsertContactResult {
   identities: { kind: string; value: string }[];
 }
 
-const MATCH_PRIORITY: IdentityKind[] = ["email", "phone", "instagram"];
+const MATCH_PRIORITY: IdentityKind[] = ["email", "phone", "instagram", "instagram_id"];
 
 /** Raised when a concurrent writer claimed an identity first: retry the transaction. */
 export class IdentityRaceError extends Error {

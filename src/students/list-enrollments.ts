@@ -1,6 +1,6 @@
 import { sql } from "kysely";
+import { personContactIds } from "../contacts/person-contact-ids.ts";
 import type { Deps } from "../deps.ts";
-import { personContactIds } from "./internal/student-db.ts";
 import type { EnrollmentView, StudentTables } from "./schemas.ts";
 
 /** A workspace's enrollments, optionally one person's. */

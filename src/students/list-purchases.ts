@@ -1,6 +1,6 @@
 import { sql } from "kysely";
+import { personContactIds } from "../contacts/person-contact-ids.ts";
 import type { Deps } from "../deps.ts";
-import { personContactIds } from "./internal/student-db.ts";
 import type { PurchaseView, StudentTables } from "./schemas.ts";
 
 /** A workspace's purchases, by transaction and/or person, newest event first. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { authorize } from "../auth/authorize.ts";
+import { assertContact } from "../contacts/assert-contact.ts";
 import type { Deps } from "../deps.ts";
-import { notFound } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { listEnrollments } from "./list-enrollments.ts";
 import { listProducts } from "./list-products.ts";
@@ -12,18 +12,6 @@ import { updateProduct } from "./update-product.ts";
 const IdParams = z.object({ id: z.string().uuid() });
 
 export function registerStudentRoutes(app: HttpServer, deps: Deps) {
-  /** A contactId filter must name someone of the caller's workspace (404 otherwise). */
-  const assertContact = async (workspaceId: string, contactId: string | undefined) => {
-    if (!contactId) return;
-    const found = await deps.db
-      .selectFrom("contacts")
-      .select("id")
-      .where("id", "=", contactId)
-      .where("workspace_id", "=", workspaceId)
-      .executeTakeFirst();
-    if (!found) throw notFound("Contact");
-  };
-
   app.get(
     "/api/v1/purchases",
     {
@@ -35,7 +23,7 @@ export function registerStudentRoutes(app: HttpServer, deps: Deps) {
     },
     async (request) => {
       const principal = authorize(request, "leads:read");
-      await assertContact(principal.workspaceId, request.query.contactId);
+      await assertContact(deps, principal.workspaceId, request.query.contactId);
       return listPurchases(deps, { workspaceId: principal.workspaceId, ...request.query });
     },
   );
@@ -51,7 +39,7 @@ export function registerStudentRoutes(app: HttpServer, deps: Deps) {
     },
     async (request) => {
       const principal = authorize(request, "leads:read");
-      await assertContact(principal.workspaceId, request.query.contactId);
+      await assertContact(deps, principal.workspaceId, request.query.contactId);
       return listEnrollments(deps, { workspaceId: principal.workspaceId, ...request.query });
     },
   );

@@ -42,6 +42,13 @@ export const ChatwootWebhookSchema = ChatwootConversationSchema.extend({
   event: z.string().max(100),
   changed_attributes: z.array(z.record(z.string(), z.unknown())).nullish(),
   message_type: z.union([z.string(), z.number()]).optional(),
+  content: z.string().nullish(),
+  content_type: z.string().max(64).nullish(),
+  private: z.boolean().nullish(),
+  source_id: z.string().max(512).nullish(),
+  created_at: z.union([z.number(), z.string().max(64)]).nullish(),
+  updated_at: z.union([z.number(), z.string().max(64)]).nullish(),
+  account: z.object({ id: z.number().optional() }).nullish(),
   sender: ChatwootContactSchema.nullish(),
   conversation: ChatwootConversationSchema.nullish(),
 });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LeadInputSchema } from "../../contacts/schemas.ts";
 import { ChatwootConfigSchema } from "./schemas.ts";
-import { chatwootSource, decodeChatwoot, verifyChatwoot } from "./webhook.ts";
+import { chatwootConversationFacts, chatwootSource, decodeChatwoot, verifyChatwoot } from "./webhook.ts";
 
 // The stored fixture is Biome-formatted; WIRE-FORMATS' file is its JSON.stringify(_, null, 2) + "\n",
 // so the §2.0 vector is checked over those bytes, rebuilt here, and the stored bytes get their own.
@@ -187,5 +187,71 @@ describe("chatwoot decode", () => {
       ),
     ).toBeNull();
     expect(() => decodeChatwoot({ id: 1 }, config)).toThrow();
+  });
+
+  it("reads label changes as added/removed from label_list, and every label of a new conversation", () => {
+    const received = "2026-11-23T12:00:00.000Z";
+    expect(chatwootConversationFacts(body(), config, received)).toEqual([
+      {
+        kind: "labels",
+        conversationId: "1287",
+        added: ["lead_quente"],
+        removed: [],
+        at: "2026-01-12T14:10:11.482Z",
+      },
+    ]);
+    const removed = {
+      ...body(),
+      changed_attributes: [
+        { label_list: { previous_value: ["lead_quente", "vip"], current_value: ["cliente"] } },
+      ],
+    };
+    expect(chatwootConversationFacts(removed, config, received)).toMatchObject([
+      { added: ["cliente"], removed: ["lead_quente", "vip"] },
+    ]);
+    const created = { ...body(), event: "conversation_created", changed_attributes: null };
+    expect(chatwootConversationFacts(created, config, received)).toMatchObject([
+      { added: ["lead_quente", "origem_instagram"], removed: [] },
+    ]);
+    const statusOnly = {
+      ...body(),
+      changed_attributes: [{ status: { previous_value: "open", current_value: "resolved" } }],
+    };
+    expect(chatwootConversationFacts(statusOnly, config, received)).toEqual([]);
+  });
+
+  it("reads public messages in and out; a relayed WhatsApp message keeps its wamid key", () => {
+    const received = "2026-11-23T12:00:00.000Z";
+    const message = {
+      event: "message_created",
+      id: 402118,
+      content: "Quero saber o preço",
+      message_type: "incoming",
+      content_type: "text",
+      private: false,
+      source_id: "wamid.XYZ",
+      created_at: 1768226800,
+      conversation: body(),
+      account: { id: 3 },
+    };
+    expect(chatwootConversationFacts(message, config, received)).toEqual([
+      {
+        kind: "message",
+        channel: "chatwoot",
+        direction: "inbound",
+        externalKey: "wa:wamid.XYZ",
+        party: { kind: "phone", value: "+5531988776655" },
+        messageType: "text",
+        text: "Quero saber o preço",
+        at: "2026-01-12T14:06:40.000Z",
+        isOptOut: false,
+      },
+    ]);
+    const reply = { ...message, id: 402119, message_type: "outgoing", source_id: null };
+    expect(chatwootConversationFacts(reply, config, received)).toMatchObject([
+      { direction: "outbound", externalKey: "cw:3:402119" },
+    ]);
+    expect(chatwootConversationFacts({ ...message, private: true }, config, received)).toEqual([]);
+    expect(chatwootConversationFacts({ ...message, message_type: "activity" }, config, received)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
+import { type ConversationFact, MAX_MESSAGE_TEXT } from "../../conversations/schemas.ts";
 import { bodyDigestKey, hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
 import { ChatwootConfigSchema, type ChatwootContact, ChatwootWebhookSchema } from "./schemas.ts";
 
@@ -124,6 +125,82 @@ export function decodeChatwoot(
   };
 }
 
+const labelsOf = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((label): label is string => typeof label === "string") : [];
+
+/** A message's `created_at` (unix seconds, or an ISO string) as ISO 8601. */
+function chatwootTime(value: number | string | null | undefined, fallback: string): string {
+  const date = typeof value === "number" ? new Date(value * 1000) : value ? new Date(value) : null;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : fallback;
+}
+
+/** `incoming` (0) and `outgoing` (1) are conversation messages; activity and template ones are not. */
+function directionOf(type: string | number | undefined): "inbound" | "outbound" | null {
+  if (type === "incoming" || type === 0) return "inbound";
+  if (type === "outgoing" || type === 1) return "outbound";
+  return null;
+}
+
+/**
+ * What a Chatwoot event says about the conversation: a public message (keyed by its WhatsApp id when
+ * Chatwoot relays WhatsApp, so the Meta door and this one record it once), and labels added or removed
+ * (`label_list` in `changed_attributes`; every label of a new conversation).
+ */
+export function chatwootConversationFacts(
+  body: unknown,
+  config: Record<string, unknown>,
+  receivedAt: string,
+): ConversationFact[] {
+  const webhook = ChatwootWebhookSchema.parse(body);
+  const facts: ConversationFact[] = [];
+  if (webhook.event === "message_created") {
+    const direction = directionOf(webhook.message_type);
+    if (direction && !webhook.private && webhook.id !== undefined) {
+      const account = webhook.account?.id ?? config.accountId;
+      const sourceId = webhook.source_id ?? "";
+      const contact = webhook.conversation?.meta?.sender;
+      const phone = present(contact?.phone_number);
+      facts.push({
+        kind: "message",
+        channel: "chatwoot",
+        direction,
+        externalKey: sourceId.startsWith("wamid.")
+          ? `wa:${sourceId}`
+          : `cw:${String(account ?? "")}:${webhook.id}`,
+        party: phone ? { kind: "phone", value: phone } : null,
+        messageType: webhook.content_type ?? null,
+        text: webhook.content ? webhook.content.slice(0, MAX_MESSAGE_TEXT) : null,
+        at: chatwootTime(webhook.created_at, receivedAt),
+        isOptOut: false,
+      });
+    }
+    return facts;
+  }
+  if (webhook.id === undefined) return facts;
+  const changes = changedAttributesOf(webhook.changed_attributes).label_list;
+  let previous: string[] = [];
+  let current: string[] | null = null;
+  if (isRecord(changes)) {
+    previous = labelsOf(changes.previous_value);
+    current = labelsOf(changes.current_value);
+  } else if (webhook.event === "conversation_created") {
+    current = webhook.labels ?? [];
+  }
+  if (current === null) return facts;
+  const added = current.filter((label) => !previous.includes(label));
+  const removed = previous.filter((label) => !current.includes(label));
+  if (added.length > 0 || removed.length > 0) {
+    facts.push({
+      kind: "labels",
+      conversationId: String(webhook.id),
+      added,
+      removed,
+      at: chatwootTime(webhook.updated_at, receivedAt),
+    });
+  }
+  return facts;
+}
+
 /** The Chatwoot door: `chatwoot` connections (account or API-inbox webhooks). */
 export const chatwootSource: SourceAdapter = {
   isConnectionType: true,
@@ -131,4 +208,5 @@ export const chatwootSource: SourceAdapter = {
   verify: ({ rawBody, headers, config, now }) => verifyChatwoot({ rawBody, headers, config, now }),
   defaultSource: "chatwoot",
   decode: decodeChatwoot,
+  conversation: chatwootConversationFacts,
 };

@@ -10,6 +10,11 @@ export const MetaConfigSchema = z
     accessToken: z.string().min(1).max(2000).optional(),
     phoneNumberId: id.optional(),
     igUserId: id.optional(),
+    /**
+     * A message from someone we do not know: `triage` (default) waits in the triage inbox for a person
+     * to accept or decline it; `lead` creates the lead at once.
+     */
+    unknownSenders: z.enum(["triage", "lead"]).optional(),
   })
   .strict();
 
@@ -41,7 +46,25 @@ const WhatsAppValueSchema = z.object({
     )
     .default([]),
   messages: z.array(WhatsAppMessageSchema).default([]),
-  statuses: z.array(z.object({ id: z.string().max(512), status: z.string().max(64) })).default([]),
+  statuses: z
+    .array(
+      z.object({
+        id: z.string().max(512),
+        status: z.string().max(64),
+        timestamp: z.string().max(32).optional(),
+        recipient_id: z.string().max(64).optional(),
+        errors: z
+          .array(
+            z.object({
+              code: z.number().optional(),
+              title: z.string().max(500).optional(),
+              message: z.string().max(500).optional(),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .default([]),
 });
 
 export type WhatsAppValue = z.output<typeof WhatsAppValueSchema>;

@@ -3,7 +3,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LeadInputSchema } from "../../contacts/schemas.ts";
 import { MetaConfigSchema } from "./schemas.ts";
-import { decodeMeta, isOptOut, metaHandshake, metaSource, verifyMeta } from "./webhook.ts";
+import {
+  decodeMeta,
+  isOptOut,
+  metaConversationFacts,
+  metaHandshake,
+  metaSource,
+  verifyMeta,
+} from "./webhook.ts";
 
 // WIRE-FORMATS §2.0: the test vectors over the exact bytes of the fixture files.
 const fixture = (name: string) =>
@@ -164,7 +171,7 @@ describe("meta decode", () => {
     expect(decodeMeta(JSON.parse(INBOUND.toString("utf8")), config)?.custom).not.toHaveProperty("optOut");
   });
 
-  it("turns an Instagram message into custom.instagram.igsid without inventing a handle", () => {
+  it("turns an Instagram message into an IGSID identity and custom.instagram, without inventing a handle", () => {
     const body = {
       object: "instagram",
       entry: [
@@ -191,6 +198,7 @@ describe("meta decode", () => {
     const lead = decodeMeta(body, config);
     expect(lead).toEqual({
       source: "instagram",
+      instagram_id: "6543210987654321",
       custom: {
         instagram: {
           igsid: "6543210987654321",
@@ -210,6 +218,95 @@ describe("meta decode", () => {
     // Only our own echo: no person.
     const echoOnly = { ...body, entry: [{ ...body.entry[0], messaging: [body.entry[0]?.messaging[0]] }] };
     expect(decodeMeta(echoOnly, config)).toBeNull();
+
+    // The conversation: our echo is an outbound message to the IGSID, theirs an inbound opt-out.
+    expect(metaConversationFacts(body, "2026-11-23T12:00:00.000Z")).toEqual([
+      {
+        kind: "message",
+        channel: "instagram",
+        direction: "outbound",
+        externalKey: "ig:aWdfZAG1echo",
+        party: { kind: "instagram_id", value: "6543210987654321" },
+        messageType: "text",
+        text: "Olá!",
+        at: "2026-01-12T14:05:30.000Z",
+        isOptOut: false,
+      },
+      {
+        kind: "message",
+        channel: "instagram",
+        direction: "inbound",
+        externalKey: "ig:aWdfZAG1mid",
+        party: { kind: "instagram_id", value: "6543210987654321" },
+        messageType: "text",
+        text: "Stop",
+        at: "2026-01-12T14:05:31.000Z",
+        isOptOut: true,
+      },
+    ]);
+  });
+
+  it("lists WhatsApp messages and every delivery status, a failure with its error", () => {
+    const inbound = metaConversationFacts(JSON.parse(INBOUND.toString("utf8")), "2026-11-23T12:00:00.000Z");
+    expect(inbound).toEqual([
+      {
+        kind: "message",
+        channel: "whatsapp",
+        direction: "inbound",
+        externalKey: "wa:wamid.HBgNNTUzMTk4ODc3NjY1NRUCABIYFjNFQjA5QzdBMjFGNEQ4RTZCMTcyAA==",
+        party: { kind: "phone", value: "+5531988776655" },
+        messageType: "text",
+        text: "Oi! Vi o anúncio e quero saber mais sobre o Clube Lumina.",
+        at: "2026-01-12T14:05:31.000Z",
+        isOptOut: false,
+      },
+    ]);
+    const statuses = {
+      object: "whatsapp_business_account",
+      entry: [
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                statuses: [
+                  { id: "wamid.A", status: "read", timestamp: "1768226905", recipient_id: "5531988776655" },
+                  {
+                    id: "wamid.B",
+                    status: "failed",
+                    timestamp: "1768226906",
+                    recipient_id: "5531988776655",
+                    errors: [{ code: 131047, title: "Re-engagement message" }],
+                  },
+                  { id: "wamid.C", status: "deleted", timestamp: "1768226907" },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    expect(metaConversationFacts(statuses, "2026-11-23T12:00:00.000Z")).toEqual([
+      {
+        kind: "status",
+        channel: "whatsapp",
+        externalKey: "wa:wamid.A",
+        status: "read",
+        party: { kind: "phone", value: "+5531988776655" },
+        at: "2026-01-12T14:08:25.000Z",
+        error: null,
+      },
+      {
+        kind: "status",
+        channel: "whatsapp",
+        externalKey: "wa:wamid.B",
+        status: "failed",
+        party: { kind: "phone", value: "+5531988776655" },
+        at: "2026-01-12T14:08:26.000Z",
+        error: "131047 Re-engagement message",
+      },
+    ]);
   });
 
   it("refuses a payload of another shape", () => {

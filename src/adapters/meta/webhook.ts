@@ -1,4 +1,5 @@
 import type { SourceAdapter, Verification } from "../../capture/sources.ts";
+import { type ConversationFact, type DeliveryStatus, MAX_MESSAGE_TEXT } from "../../conversations/schemas.ts";
 import { bodyDigestKey, hmacSha256, safeEqual } from "../../platform/crypto/hmac.ts";
 import {
   type InstagramMessaging,
@@ -153,16 +154,14 @@ function decodeWhatsApp(body: unknown): Record<string, unknown> | null {
 function decodeInstagram(body: unknown): Record<string, unknown> | null {
   const webhook = InstagramWebhookSchema.parse(body);
   for (const entry of webhook.entry) {
-    const inbound = entry.messaging.find(
-      (event: InstagramMessaging) =>
-        event.message !== undefined && !event.message.is_echo && event.sender.id !== entry.id,
-    );
+    const inbound = entry.messaging.find((event) => isInbound(event, entry.id));
     if (!inbound?.message) continue;
     const at = isoFrom(inbound.timestamp === undefined ? undefined : inbound.timestamp / 1000);
     const text = inbound.message.text;
     // The payload has the IGSID only: no handle, no name (a profile lookup comes later).
     return {
       source: "instagram",
+      ...(/^\d{1,64}$/.test(inbound.sender.id) ? { instagram_id: inbound.sender.id } : {}),
       custom: {
         instagram: {
           igsid: inbound.sender.id,
@@ -177,6 +176,10 @@ function decodeInstagram(body: unknown): Record<string, unknown> | null {
   return null;
 }
 
+function isInbound(event: InstagramMessaging, accountId: string | undefined): boolean {
+  return event.message !== undefined && !event.message.is_echo && event.sender.id !== accountId;
+}
+
 /**
  * A Meta delivery as lead fields: the first inbound WhatsApp or Instagram message's sender. Null when
  * the delivery names no person (status updates, echoes of our own messages).
@@ -184,6 +187,90 @@ function decodeInstagram(body: unknown): Record<string, unknown> | null {
 export function decodeMeta(body: unknown, _config: Record<string, unknown>): Record<string, unknown> | null {
   const object = isRecord(body) ? body.object : undefined;
   return object === "instagram" ? decodeInstagram(body) : decodeWhatsApp(body);
+}
+
+const DELIVERY: Record<string, DeliveryStatus> = {
+  sent: "sent",
+  delivered: "delivered",
+  read: "read",
+  failed: "failed",
+};
+
+const messageAt = (seconds: string | undefined, fallback: string) =>
+  isoFrom(seconds === undefined ? undefined : Number(seconds)) ?? fallback;
+
+const textOf = (text: string | undefined) => (text === undefined ? null : text.slice(0, MAX_MESSAGE_TEXT));
+
+function whatsAppFacts(body: unknown, receivedAt: string): ConversationFact[] {
+  const facts: ConversationFact[] = [];
+  for (const entry of WhatsAppWebhookSchema.parse(body).entry) {
+    for (const { value } of entry.changes) {
+      for (const message of value.messages) {
+        const text = messageText(message);
+        facts.push({
+          kind: "message",
+          channel: "whatsapp",
+          direction: "inbound",
+          externalKey: `wa:${message.id}`,
+          party: { kind: "phone", value: `+${message.from.replace(/^\+/, "")}` },
+          messageType: message.type ?? null,
+          text: textOf(text),
+          at: messageAt(message.timestamp, receivedAt),
+          isOptOut: isOptOut(text),
+        });
+      }
+      for (const status of value.statuses) {
+        const delivery = DELIVERY[status.status];
+        if (!delivery) continue;
+        const error = status.errors?.[0];
+        facts.push({
+          kind: "status",
+          channel: "whatsapp",
+          externalKey: `wa:${status.id}`,
+          status: delivery,
+          party: status.recipient_id
+            ? { kind: "phone", value: `+${status.recipient_id.replace(/^\+/, "")}` }
+            : null,
+          at: messageAt(status.timestamp, receivedAt),
+          error: error
+            ? [error.code, error.title ?? error.message].filter((part) => part !== undefined).join(" ")
+            : null,
+        });
+      }
+    }
+  }
+  return facts;
+}
+
+function instagramFacts(body: unknown, receivedAt: string): ConversationFact[] {
+  const facts: ConversationFact[] = [];
+  for (const entry of InstagramWebhookSchema.parse(body).entry) {
+    for (const event of entry.messaging) {
+      const { message } = event;
+      if (!message?.mid) continue;
+      const inbound = isInbound(event, entry.id);
+      // An echo is a message the business sent (from the Instagram app too): its party is the recipient.
+      const partyId = inbound ? event.sender.id : event.recipient?.id;
+      facts.push({
+        kind: "message",
+        channel: "instagram",
+        direction: inbound ? "inbound" : "outbound",
+        externalKey: `ig:${message.mid}`,
+        party: partyId && /^\d{1,64}$/.test(partyId) ? { kind: "instagram_id", value: partyId } : null,
+        messageType: message.text === undefined ? null : "text",
+        text: textOf(message.text),
+        at: isoFrom(event.timestamp === undefined ? undefined : event.timestamp / 1000) ?? receivedAt,
+        isOptOut: inbound && isOptOut(message.text),
+      });
+    }
+  }
+  return facts;
+}
+
+/** Every message and delivery status in a Meta delivery, for the conversation history. */
+export function metaConversationFacts(body: unknown, receivedAt: string): ConversationFact[] {
+  const object = isRecord(body) ? body.object : undefined;
+  return object === "instagram" ? instagramFacts(body, receivedAt) : whatsAppFacts(body, receivedAt);
 }
 
 /** The Meta door: `meta` connections (WhatsApp Cloud API and Instagram messaging webhooks). */
@@ -194,4 +281,6 @@ export const metaSource: SourceAdapter = {
   handshake: metaHandshake,
   defaultSource: "whatsapp",
   decode: decodeMeta,
+  conversation: (body, _config, receivedAt) => metaConversationFacts(body, receivedAt),
+  unknownSenders: (config) => (config.unknownSenders === "lead" ? "lead" : "triage"),
 };

@@ -75,7 +75,7 @@ export interface ScoreReason {
 
 export interface ContactIdentitiesTable {
   workspace_id: string;
-  kind: "email" | "phone" | "instagram";
+  kind: "email" | "phone" | "instagram" | "instagram_id";
   value: string;
   contact_id: string;
   created_at: Generated<Date>;

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import { AppError } from "./errors.ts";
 
 /** Opaque keyset cursors: base64url JSON of the last row's sort values. */
@@ -18,4 +19,34 @@ export function decodeCursor(cursor: string | undefined): (string | number | nul
   throw new AppError("invalid_input", "The cursor is not valid", [
     { field: "cursor", message: "invalid cursor" },
   ]);
+}
+
+/**
+ * For lists sorted by `(column desc, id desc)`: the condition "after the cursor's row", or null with no
+ * cursor. A row comparison, so the planner can walk a `(column, id)` index.
+ */
+export function olderThanCursor(cursor: string | undefined, column: string): RawBuilder<boolean> | null {
+  const after = decodeCursor(cursor);
+  if (!after) return null;
+  const [at, id] = after;
+  if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
+    throw new AppError("invalid_input", "The cursor is not valid", [
+      { field: "cursor", message: "invalid cursor" },
+    ]);
+  }
+  return sql<boolean>`(${sql.ref(column)}, id) < (${new Date(at)}, ${id}::uuid)`;
+}
+
+/** The first `limit` rows of `limit + 1` fetched, and the cursor to the next page (null on the last). */
+export function pageOf<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  timeOf: (row: T) => Date,
+): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor([timeOf(last).toISOString(), last.id]) : null,
+  };
 }

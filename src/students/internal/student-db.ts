@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../../platform/db/schema.ts";
 import type { StudentTables } from "../schemas.ts";
 
@@ -51,20 +51,4 @@ export async function ensureEnrollment(
     .where("product_id", "=", input.productId)
     .forUpdate()
     .executeTakeFirstOrThrow();
-}
-
-/**
- * A person's own id and the ids of every contact merged into it (at any depth): purchases and
- * enrollments stay on the contact they were recorded for, and a merge shows them on the survivor
- * without moving rows, so undoing the merge needs nothing here.
- */
-export function personContactIds(workspaceId: string, contactId: string) {
-  return sql<{ id: string }>`(
-    with recursive folded(id) as (
-      select id from contacts where id = ${contactId} and workspace_id = ${workspaceId}
-      union
-      select c.id from contacts c join folded f on c.merged_into = f.id
-    )
-    select id from folded
-  )`;
 }
