@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { enqueue } from "../platform/queue/queue.ts";
+import { readUploadPreview } from "./preview-import.ts";
 import { importFilePath } from "./run-import.ts";
 import { type ImportFormat, type ImportOptions, importsDb, RUN_IMPORT_JOB } from "./schemas.ts";
 
@@ -50,8 +51,9 @@ async function detectFormat(path: string): Promise<ImportFormat> {
 }
 
 /**
- * Records an import of a stored upload and enqueues its job in the same transaction. The stored file
- * is removed when the upload is refused.
+ * Records an import of a stored upload and enqueues its job in the same transaction. With
+ * `start: false` it is kept as a `draft` instead (checked readable now, started later by
+ * start-import.ts, or pruned after a day). The stored file is removed when the upload is refused.
  */
 export async function createImport(
   deps: Deps,
@@ -63,11 +65,16 @@ export async function createImport(
     quiet: boolean;
     /** Header name → field, overriding the default mapping for those columns. */
     columns?: ImportOptions["columns"];
+    /** False keeps the import as a draft, for a preview and column choices first. Default true. */
+    start?: boolean;
   },
-): Promise<{ id: string }> {
+): Promise<{ id: string; status: "draft" | "queued" }> {
+  const isDraft = input.start === false;
   try {
     if (input.upload.bytes === 0) throw new AppError("invalid_input", "The file is empty");
     const format = await detectFormat(input.upload.path);
+    // A draft is shown to a person next: a file that is not a table is refused now (422).
+    if (isDraft) await readUploadPreview(input.upload.path, format);
     await importsDb(deps.db)
       .transaction()
       .execute(async (trx) => {
@@ -78,6 +85,7 @@ export async function createImport(
             workspace_id: input.workspaceId,
             filename: input.filename.slice(0, 255) || "upload",
             format,
+            status: isDraft ? "draft" : "queued",
             total: null,
             mapping: null,
             options: JSON.stringify({
@@ -90,9 +98,9 @@ export async function createImport(
             created_at: deps.clock.now(),
           })
           .execute();
-        await enqueue(trx, RUN_IMPORT_JOB, { importId: input.upload.id });
+        if (!isDraft) await enqueue(trx, RUN_IMPORT_JOB, { importId: input.upload.id });
       });
-    return { id: input.upload.id };
+    return { id: input.upload.id, status: isDraft ? "draft" : "queued" };
   } catch (error) {
     await rm(input.upload.path, { force: true });
     throw error;

@@ -1,4 +1,4 @@
-import type { ColumnMapping, ImportOptions, LeadField } from "./schemas.ts";
+import type { ColumnChoice, ColumnMapping, ImportOptions, LeadField } from "./schemas.ts";
 
 /** Header names (lower case, no accents, `_` for spaces and dashes), pt-BR and English. */
 const KNOWN_HEADERS: Record<string, LeadField> = {
@@ -49,7 +49,7 @@ export function headerKey(header: string): string {
  */
 export function mapColumns(header: string[], choices: ImportOptions["columns"] = {}): ColumnMapping[] {
   const chosen = new Map(Object.entries(choices).map(([column, field]) => [headerKey(column), field]));
-  const taken = new Set<LeadField | "custom" | "ignore">(
+  const taken = new Set<ColumnChoice>(
     [...chosen.values()].filter((field) => field !== "custom" && field !== "ignore"),
   );
   return header.map((column) => {

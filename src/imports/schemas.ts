@@ -4,6 +4,12 @@ import type { DB } from "../platform/db/schema.ts";
 
 export const RUN_IMPORT_JOB = "imports.run-import";
 export const RECOVER_IMPORTS_JOB = "imports.recover-imports";
+export const PRUNE_IMPORT_DRAFTS_JOB = "imports.prune-drafts";
+
+/** A draft (uploaded with `start=false`, never started) is removed, with its file, after this long. */
+export const DRAFT_TTL_MS = 24 * 3600_000;
+/** Data rows shown in a preview. */
+export const PREVIEW_ROWS = 20;
 
 /** Inbox source of imported rows (idempotency key `<importId>:<rowNumber>`). */
 export const IMPORT_SOURCE = "import";
@@ -11,7 +17,8 @@ export const IMPORT_SOURCE = "import";
 export const IMPORT_FORMATS = ["csv", "xlsx"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
-export const IMPORT_STATUSES = ["queued", "running", "done", "failed"] as const;
+/** `draft`: stored and previewed, waiting for `POST /api/v1/imports/{id}/start`. */
+export const IMPORT_STATUSES = ["draft", "queued", "running", "done", "failed"] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** Lead fields a column can feed; anything else goes to `custom` under the column's header. */
@@ -30,14 +37,17 @@ export const LEAD_FIELDS = [
 ] as const;
 export type LeadField = (typeof LEAD_FIELDS)[number];
 
+export const COLUMN_CHOICES = [...LEAD_FIELDS, "custom", "ignore"] as const;
+export type ColumnChoice = (typeof COLUMN_CHOICES)[number];
+
 export interface ColumnMapping {
   column: string;
-  field: LeadField | "custom" | "ignore";
+  field: ColumnChoice;
 }
 
 /** Chosen by the person importing: header name → lead field (`custom` keeps it, `ignore` drops it). */
 export const ColumnChoicesSchema = z
-  .record(z.string().min(1).max(200), z.enum([...LEAD_FIELDS, "custom", "ignore"]))
+  .record(z.string().min(1).max(200), z.enum(COLUMN_CHOICES))
   .refine((value) => Object.keys(value).length <= 200, "at most 200 columns");
 
 export interface ImportOptions {
@@ -47,7 +57,7 @@ export interface ImportOptions {
    */
   quiet?: boolean;
   /** Header name → field, overriding the defaults for those columns. */
-  columns?: Record<string, LeadField | "custom" | "ignore">;
+  columns?: Record<string, ColumnChoice>;
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -85,16 +95,101 @@ export interface ImportErrorsTable {
   message: string;
 }
 
-export type ImportsDB = DB & { imports: ImportsTable; import_errors: ImportErrorsTable };
+/** migrations/0006_import_mappings.sql: saved column choices, per workspace. */
+export interface ImportMappingsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  columns: Json<Record<string, ColumnChoice>>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+type ImportsTables = {
+  imports: ImportsTable;
+  import_errors: ImportErrorsTable;
+  import_mappings: ImportMappingsTable;
+};
+
+export type ImportsDB = DB & ImportsTables;
 
 /** The shared connection, seeing the imports tables too. */
 export function importsDb(db: Kysely<DB> | Transaction<DB>): Kysely<ImportsDB> {
-  return db.withTables<{ imports: ImportsTable; import_errors: ImportErrorsTable }>();
+  return db.withTables<ImportsTables>();
 }
 
 export const RunImportJobSchema = z.object({ importId: z.string().uuid() });
 
 export const ImportIdParams = z.object({ id: z.string().uuid() });
+export const ImportMappingIdParams = z.object({ id: z.string().uuid() });
+
+export const PreviewQuerySchema = z.object({
+  /** `auto`: the best-matching saved mapping; `none`: the default mapping; or a saved mapping's id. */
+  mapping: z.union([z.enum(["auto", "none"]), z.string().uuid()]).optional(),
+});
+
+const MappingNameSchema = z.string().trim().min(1).max(120);
+
+/** Saved mapping columns: at least one, and never two headers that only differ in case or accents. */
+export const MappingColumnsSchema = ColumnChoicesSchema.refine(
+  (value) => Object.keys(value).length > 0,
+  "at least one column",
+);
+
+export const CreateImportMappingSchema = z
+  .object({ name: MappingNameSchema, columns: MappingColumnsSchema })
+  .strict();
+
+export const UpdateImportMappingSchema = z
+  .object({ name: MappingNameSchema.optional(), columns: MappingColumnsSchema.optional() })
+  .strict()
+  .refine((value) => value.name !== undefined || value.columns !== undefined, "nothing to change");
+
+export const StartImportSchema = z
+  .object({
+    /** Header → choice; wins over the saved mapping and the defaults. */
+    columns: ColumnChoicesSchema.optional(),
+    /** A saved mapping whose choices apply to the headers it knows. */
+    mappingId: z.string().uuid().optional(),
+    quiet: z.boolean().optional(),
+    /** Saves the choices finally used (every column of the file) as a new mapping with this name. */
+    saveMappingAs: MappingNameSchema.optional(),
+  })
+  .strict();
+export type StartImportInput = z.infer<typeof StartImportSchema>;
+
+export interface ImportMappingView {
+  id: string;
+  name: string;
+  columns: Record<string, ColumnChoice>;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Where a column's suggested choice came from. */
+export type SuggestionSource = "mapping" | "default";
+
+export interface ImportPreview {
+  id: string;
+  filename: string;
+  status: ImportStatus;
+  format: ImportFormat;
+  /** CSV only. */
+  delimiter: "," | ";" | null;
+  /** CSV only, as seen in the first bytes of the file. */
+  encoding: "utf-8" | "windows-1252" | null;
+  quiet: boolean;
+  /** The header cells, in file order. */
+  header: string[];
+  /** The first data rows (blank rows skipped), cells in header order. */
+  rows: string[][];
+  /** One per header cell: the suggested choice and where it came from. */
+  columns: { column: string; field: ColumnChoice; source: SuggestionSource }[];
+  /** The saved mapping the suggestion used, or null for the default mapping. */
+  mapping: { id: string; name: string } | null;
+}
 
 export interface ImportView {
   id: string;

@@ -10,6 +10,7 @@ import { LeadDetailPage } from "./pages/lead-detail/lead-detail-page.tsx";
 import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
+import { TriagePage } from "./pages/triage/triage-page.tsx";
 import { href, navigate, type Route, useRoute } from "./router.ts";
 
 /** The shell: login when signed out, otherwise the header and the page for the route. */
@@ -42,6 +43,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "scoring" && !id) return <ScoringPage />;
   if (section === "connections" && !id) return <ConnectionsPage />;
   if (section === "imports" && !id) return <ImportsPage />;
+  if (section === "triage" && !id) return <TriagePage />;
   if (!section || section === "login") return null;
   return <NotFound />;
 }

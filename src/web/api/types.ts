@@ -5,6 +5,16 @@ import type { EventView } from "../../capture/list-events.ts";
 import type { ContactDetailView, ContactView } from "../../contacts/get-contact.ts";
 import type { SegmentView } from "../../contacts/manage-segments.ts";
 import type { SORTS, TEMPERATURES } from "../../contacts/schemas.ts";
+import type { DecisionResult as TriageDecisionResult } from "../../conversations/decide-triage.ts";
+import type {
+  TriageChannel as BackendTriageChannel,
+  TriageStatus as BackendTriageStatus,
+  DeliveryStatus,
+  InteractionView,
+  MessageChannel,
+  TagEventView,
+  TriageSenderView,
+} from "../../conversations/schemas.ts";
 import type { ImportView } from "../../imports/schemas.ts";
 import type { Rule, RuleSet, RuleSetInput } from "../../scoring/schemas.ts";
 
@@ -63,3 +73,41 @@ export interface CreatedConnection {
   secret?: string;
   [shownOnce: string]: string | undefined;
 }
+
+// Conversations: WhatsApp/Instagram triage, a lead's messages and Chatwoot label changes.
+
+export type TriageChannel = BackendTriageChannel;
+export type TriageStatus = BackendTriageStatus;
+export type TriageDecision = "accept" | "decline";
+export type TriageSender = TriageSenderView;
+export type TriageCounts = Record<TriageStatus, number>;
+
+/** GET /api/v1/triage: a page of senders and how many there are in each status. */
+export interface TriagePage extends Page<TriageSender> {
+  counts: TriageCounts;
+}
+
+export type InteractionChannel = MessageChannel;
+export type InteractionStatus = DeliveryStatus;
+export type Interaction = InteractionView;
+
+/** GET /api/v1/triage/{id}: the sender and its messages, oldest first. */
+export interface TriageSenderDetail extends TriageSender {
+  messages: Interaction[];
+}
+
+export interface TriageAcceptResult {
+  sender: TriageSender;
+  contactId: string;
+}
+
+export interface TriageDeclineResult {
+  sender: TriageSender;
+}
+
+export interface TriageDecideResult {
+  results: TriageDecisionResult[];
+}
+
+/** A Chatwoot label added to or removed from a conversation. */
+export type TagEvent = TagEventView;

@@ -1,9 +1,11 @@
 import { endSession, useSession } from "../api/session.ts";
 import { setLanguage, useLanguage, useT } from "../i18n.ts";
+import { TriageNavBadge } from "../pages/triage/triage-nav-badge.tsx";
 import { href, useRoute } from "../router.ts";
 
 const NAV = [
   { path: "/leads", label: "nav.leads" },
+  { path: "/triage", label: "nav.triage" },
   { path: "/events", label: "nav.events" },
   { path: "/connections", label: "nav.connections" },
   { path: "/imports", label: "nav.imports" },
@@ -36,6 +38,7 @@ export function AppHeader() {
                 aria-current={active ? "page" : undefined}
               >
                 {t(item.label)}
+                {item.path === "/triage" && <TriageNavBadge />}
               </a>
             );
           })}

@@ -14,6 +14,8 @@ export interface ConfigField {
   key: string;
   secret?: boolean;
   url?: boolean;
+  /** A choice among these values (the first is the default) instead of free text. */
+  options?: readonly string[];
 }
 
 export const CONFIG_FIELDS: Record<ConnectionType, ConfigField[]> = {
@@ -28,6 +30,7 @@ export const CONFIG_FIELDS: Record<ConnectionType, ConfigField[]> = {
     { key: "accessToken", secret: true },
     { key: "phoneNumberId" },
     { key: "igUserId" },
+    { key: "unknownSenders", options: ["triage", "lead"] },
   ],
   chatwoot: [
     { key: "baseUrl", url: true },

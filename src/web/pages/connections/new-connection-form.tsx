@@ -119,14 +119,30 @@ export function NewConnectionForm({ onCreated }: { onCreated: () => void }) {
           {CONFIG_FIELDS[type].map((field) => (
             <label className="field" key={`${type}.${field.key}`}>
               <span>{t(`connections.config.${field.key}` as "connections.config.secret")}</span>
-              <input
-                value={config[field.key] ?? ""}
-                type={field.url ? "url" : "text"}
-                autoComplete="off"
-                spellCheck={false}
-                onChange={(event) => setConfig({ ...config, [field.key]: event.target.value })}
-                aria-invalid={fieldErrors.has(field.key) || undefined}
-              />
+              {field.options ? (
+                <select
+                  value={config[field.key] ?? field.options[0]}
+                  onChange={(event) => setConfig({ ...config, [field.key]: event.target.value })}
+                  aria-invalid={fieldErrors.has(field.key) || undefined}
+                >
+                  {field.options.map((option) => (
+                    <option key={option} value={option}>
+                      {t(
+                        `connections.option.${field.key}.${option}` as "connections.option.unknownSenders.lead",
+                      )}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  value={config[field.key] ?? ""}
+                  type={field.url ? "url" : "text"}
+                  autoComplete="off"
+                  spellCheck={false}
+                  onChange={(event) => setConfig({ ...config, [field.key]: event.target.value })}
+                  aria-invalid={fieldErrors.has(field.key) || undefined}
+                />
+              )}
               <FieldError message={fieldErrors.get(field.key)} />
             </label>
           ))}

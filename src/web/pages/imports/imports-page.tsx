@@ -1,10 +1,14 @@
-import { type DragEvent, type FormEvent, useRef, useState } from "react";
-import { api } from "../../api/client.ts";
+import { type DragEvent, useCallback, useEffect, useRef, useState } from "react";
+import type { ImportMappingView, ImportPreview } from "../../../imports/schemas.ts";
+import { api, isAbort } from "../../api/client.ts";
 import type { ImportJob } from "../../api/types.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState } from "../../components/status-states.tsx";
 import { useT } from "../../i18n.ts";
+import { ColumnMapping } from "./column-mapping.tsx";
 import { ImportProgress } from "./import-progress.tsx";
+import { SavedMappings } from "./saved-mappings.tsx";
+import { uploadDraft } from "./upload-draft.ts";
 
 const ACCEPT = ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -15,72 +19,103 @@ function isAccepted(file: File): boolean {
 /** This session's imports, kept while the app is open (newest first). */
 let sessionImports: ImportJob[] = [];
 
+/**
+ * Imports: a chosen file is uploaded at once as a draft (with its progress), its columns are shown
+ * with sample values and a choice each, and Start runs it; progress follows below.
+ */
+/** Best effort: a draft left behind is pruned by the server after a day anyway. */
+function discardDraft(id: string) {
+  void api(`/api/v1/imports/${id}`, { method: "DELETE" }).catch(() => undefined);
+}
+
 export function ImportsPage() {
   const t = useT();
   const input = useRef<HTMLInputElement>(null);
+  const uploading = useRef<AbortController | null>(null);
   const [file, setFile] = useState<File | null>(null);
-  const [quiet, setQuiet] = useState(false);
   const [dragging, setDragging] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [draft, setDraft] = useState<ImportPreview | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState("");
   const [imports, setImports] = useState<ImportJob[]>(sessionImports);
+  const [mappings, setMappings] = useState<ImportMappingView[]>([]);
+  const [mappingsLoading, setMappingsLoading] = useState(true);
+  const [mappingsError, setMappingsError] = useState<unknown>(null);
 
-  function choose(next: File | null | undefined) {
+  const loadMappings = useCallback(async () => {
+    setMappingsLoading(true);
+    setMappingsError(null);
+    try {
+      const list = await api<{ items: ImportMappingView[] }>("/api/v1/import-mappings");
+      setMappings(list.items);
+    } catch (caught) {
+      setMappingsError(caught);
+    } finally {
+      setMappingsLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadMappings();
+    return () => uploading.current?.abort();
+  }, [loadMappings]);
+
+  async function choose(next: File | null | undefined) {
     setError(null);
     if (!next) return;
     if (!isAccepted(next)) {
       setLocalError(t("imports.wrongType"));
-      setFile(null);
       return;
     }
     setLocalError("");
+    uploading.current?.abort();
+    // Another file replaces the draft on screen; the old upload is not kept on the server.
+    if (draft) discardDraft(draft.id);
+    const controller = new AbortController();
+    uploading.current = controller;
     setFile(next);
+    setDraft(null);
+    setProgress(0);
+    try {
+      const preview = await uploadDraft(next, setProgress, controller.signal);
+      if (controller.signal.aborted) return;
+      setDraft(preview);
+    } catch (caught) {
+      if (isAbort(caught)) return;
+      setError(caught);
+      setFile(null);
+    } finally {
+      if (uploading.current === controller) {
+        uploading.current = null;
+        setProgress(null);
+      }
+    }
   }
 
   function onDrop(event: DragEvent<HTMLElement>) {
     event.preventDefault();
     setDragging(false);
-    choose(event.dataTransfer.files[0]);
+    void choose(event.dataTransfer.files[0]);
   }
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!file) {
-      setLocalError(t("imports.chooseFirst"));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      const id = await upload(file, quiet);
-      const job: ImportJob = {
-        id,
-        filename: file.name,
-        format: /\.xlsx$/i.test(file.name) ? "xlsx" : "csv",
-        status: "queued",
-        total: null,
-        processed: 0,
-        created: 0,
-        merged: 0,
-        failed: 0,
-        mapping: null,
-        quiet,
-        error: null,
-        createdAt: new Date().toISOString(),
-        finishedAt: null,
-      };
-      sessionImports = [job, ...sessionImports].slice(0, 10);
-      setImports(sessionImports);
-      setFile(null);
-      if (input.current) input.current.value = "";
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+  function discard() {
+    if (draft) discardDraft(draft.id);
+    setDraft(null);
+    setFile(null);
+    if (input.current) input.current.value = "";
   }
 
+  function started(job: ImportJob, savedMapping: boolean) {
+    sessionImports = [job, ...sessionImports].slice(0, 10);
+    setImports(sessionImports);
+    setDraft(null);
+    setFile(null);
+    if (input.current) input.current.value = "";
+    if (savedMapping) void loadMappings();
+  }
+
+  const percent = progress === null ? 0 : Math.round(progress * 100);
   return (
     <main className="page">
       <div className="page-header">
@@ -89,43 +124,56 @@ export function ImportsPage() {
       <p className="muted">{t("imports.intro")}</p>
       <section className="card" aria-labelledby="import-upload-title">
         <h2 id="import-upload-title">{t("imports.upload")}</h2>
-        <form onSubmit={submit} noValidate>
-          <label
-            className={dragging ? "drop-zone is-dragging" : "drop-zone"}
-            onDragOver={(event) => {
-              event.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={onDrop}
-          >
-            <span className="drop-zone-title">{file ? file.name : t("imports.dropHere")}</span>
-            <span className="muted">{t("imports.formats")}</span>
-            <input
-              ref={input}
-              type="file"
-              accept={ACCEPT}
-              aria-label={t("imports.file")}
-              onChange={(event) => choose(event.target.files?.[0])}
+        <label
+          className={dragging ? "drop-zone is-dragging" : "drop-zone"}
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <span className="drop-zone-title">{file ? file.name : t("imports.dropHere")}</span>
+          <span className="muted">{draft ? t("imports.chooseAnother") : t("imports.formats")}</span>
+          <input
+            ref={input}
+            type="file"
+            accept={ACCEPT}
+            aria-label={t("imports.file")}
+            disabled={progress !== null && progress >= 1}
+            onChange={(event) => void choose(event.target.files?.[0])}
+          />
+        </label>
+        {progress !== null && (
+          <div role="status" aria-live="polite">
+            <progress
+              className="progress"
+              max={100}
+              value={percent}
+              aria-label={t("imports.uploadProgress")}
+              aria-valuetext={`${percent}%`}
             />
-          </label>
-          {localError && (
-            <p className="field-error" role="alert">
-              {localError}
+            <p className="muted">
+              {progress < 1 ? t("imports.uploading", { percent }) : t("imports.reading")}
             </p>
-          )}
-          <label className="toggle">
-            <input type="checkbox" checked={quiet} onChange={(event) => setQuiet(event.target.checked)} />
-            {t("imports.quiet")}
-          </label>
-          <ProblemAlert error={error} />
-          <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={busy || !file}>
-              {busy ? t("imports.sending") : t("imports.start")}
-            </button>
           </div>
-        </form>
+        )}
+        {localError && (
+          <p className="field-error" role="alert">
+            {localError}
+          </p>
+        )}
+        <ProblemAlert error={error} />
       </section>
+      {draft && (
+        <ColumnMapping
+          key={draft.id}
+          draft={draft}
+          mappings={mappings}
+          onStarted={started}
+          onDiscard={discard}
+        />
+      )}
       <section aria-labelledby="import-list-title">
         <h2 id="import-list-title">{t("imports.session")}</h2>
         {imports.length === 0 ? (
@@ -134,15 +182,13 @@ export function ImportsPage() {
           imports.map((job) => <ImportProgress key={job.id} initial={job} />)
         )}
       </section>
+      <SavedMappings
+        mappings={mappings}
+        loading={mappingsLoading}
+        loadError={mappingsError}
+        onRetry={() => void loadMappings()}
+        onDeleted={(id) => setMappings((current) => current.filter((mapping) => mapping.id !== id))}
+      />
     </main>
   );
-}
-
-/** POSTs the file as multipart; resolves to the import's id. */
-async function upload(file: File, quiet: boolean): Promise<string> {
-  const form = new FormData();
-  form.append("quiet", quiet ? "true" : "false");
-  form.append("file", file, file.name);
-  const created = await api<{ id: string }>("/api/v1/imports", { method: "POST", body: form });
-  return created.id;
 }

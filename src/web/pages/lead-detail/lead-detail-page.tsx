@@ -8,6 +8,7 @@ import { useApi } from "../../hooks/use-api.ts";
 import { useT } from "../../i18n.ts";
 import { href, navigate } from "../../router.ts";
 import { LeadAudit } from "./lead-audit.tsx";
+import { LeadConversations, LeadTagEvents } from "./lead-conversations.tsx";
 import { LeadEditForm } from "./lead-edit-form.tsx";
 import { LeadMerges } from "./lead-merges.tsx";
 import { LeadProfile } from "./lead-profile.tsx";
@@ -103,6 +104,8 @@ export function LeadDetailPage({ id }: { id: string }) {
         <LeadTouches touches={data.touches} />
         <LeadMerges merges={data.merges} onChanged={refresh} />
       </div>
+      <LeadConversations leadId={data.id} />
+      <LeadTagEvents leadId={data.id} />
       {audit.loading && !audit.data ? (
         <LoadingState />
       ) : (
