@@ -5,7 +5,7 @@ import { LeadInputSchema } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
-import { linkSenderMessages } from "./hold-unknown-sender.ts";
+import { decidedBy, linkSenderMessages } from "./hold-unknown-sender.ts";
 import { toTriageSenderView } from "./list-triage.ts";
 import type { ConversationTables, TriageSenderView } from "./schemas.ts";
 
@@ -65,15 +65,7 @@ export async function acceptTriageSender(
     const trx = base.withTables<ConversationTables>();
     const changed = await trx
       .updateTable("triage_senders")
-      .set({
-        status: "accepted",
-        contact_id: ingested.contactId,
-        decided_at: now,
-        decided_by_type: input.actor.type,
-        decided_by_id: input.actor.id,
-        decided_by_label: input.actor.label,
-        updated_at: now,
-      })
+      .set({ ...decidedBy(input.actor, now), status: "accepted", contact_id: ingested.contactId })
       .where("id", "=", row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -108,14 +100,7 @@ export async function declineTriageSender(
     const trx = base.withTables<ConversationTables>();
     const changed = await trx
       .updateTable("triage_senders")
-      .set({
-        status: "declined",
-        decided_at: now,
-        decided_by_type: input.actor.type,
-        decided_by_id: input.actor.id,
-        decided_by_label: input.actor.label,
-        updated_at: now,
-      })
+      .set({ ...decidedBy(input.actor, now), status: "declined" })
       .where("id", "=", row.id)
       .where("status", "=", "pending")
       .returningAll()

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { recordAudit } from "../audit/record-audit.ts";
+import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { type ConversationDb, recordConversationFactsIn } from "./record-conversation-facts.ts";
@@ -97,17 +98,10 @@ export async function settleKnownSender(
   await withTransaction(deps.db, async (base) => {
     const trx = base.withTables<ConversationTables>();
     const now = deps.clock.now();
+    const actor: Actor = { type: "system", id: null, label: "matched contact" };
     const settled = await trx
       .updateTable("triage_senders")
-      .set({
-        status: "accepted",
-        contact_id: input.contactId,
-        decided_at: now,
-        decided_by_type: "system",
-        decided_by_id: null,
-        decided_by_label: "matched contact",
-        updated_at: now,
-      })
+      .set({ ...decidedBy(actor, now), status: "accepted", contact_id: input.contactId })
       .where("workspace_id", "=", input.workspaceId)
       .where("channel", "=", input.channel)
       .where("sender_key", "=", input.party.value)
@@ -121,12 +115,23 @@ export async function settleKnownSender(
       entityType: "triage_sender",
       entityId: settled.id,
       action: "accept",
-      actor: { type: "system", id: null, label: "matched contact" },
+      actor,
       before: { status: "pending" },
       after: { status: "accepted", contactId: input.contactId },
       at: now,
     });
   });
+}
+
+/** Who decided about a sender, and when (the columns of a decision). */
+export function decidedBy(actor: Actor, at: Date) {
+  return {
+    decided_at: at,
+    decided_by_type: actor.type,
+    decided_by_id: actor.id,
+    decided_by_label: actor.label,
+    updated_at: at,
+  };
 }
 
 /** A sender's messages shown on the contact it became. */

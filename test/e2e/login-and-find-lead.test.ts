@@ -1,69 +1,12 @@
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall, loginToken, sendSignedWebhook, waitFor } from "./support/api.ts";
-import { buildWebApp, type FunilServer, startFunilServer } from "./support/funil-server.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = join(tmpdir(), "funil-e2e-screenshots");
-const UI_TIMEOUT = 15_000;
-
-let server: FunilServer | undefined;
-let browser: Browser | undefined;
-let token = "";
-
-async function newPage(): Promise<Page> {
-  if (!browser) throw new Error("no browser");
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "pt-BR" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  return page;
-}
-
-async function signIn(page: Page) {
-  if (!server) throw new Error("no server");
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByLabel("E-mail").fill(server.adminEmail);
-  await page.getByLabel("Senha").fill(server.adminPassword);
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
-}
+import { describe, expect, it } from "vitest";
+import { apiCall, sendSignedWebhook, waitFor } from "./support/api.ts";
+import { useBrowserSession } from "./support/browser-session.ts";
 
 describe("the web app, in a real browser against the real server", () => {
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
-      );
-    }
-    await mkdir(SCREENSHOTS, { recursive: true });
-    buildWebApp();
-    server = await startFunilServer();
-    token = await loginToken(server.baseUrl, server.adminEmail, server.adminPassword);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      timeout: 60_000,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  const session = useBrowserSession();
 
   it("logs in, finds a lead by name and shows its profile, temperature and score reasons", async () => {
-    if (!server) throw new Error("no server");
+    const { server, token, newPage, signIn, screenshot } = session();
     const created = await apiCall<{ id: string; temperature: string }>(
       server.baseUrl,
       "POST",
@@ -98,7 +41,7 @@ describe("the web app, in a real browser against the real server", () => {
     await leadLink.waitFor();
     expect(await page.locator("tbody tr").count()).toBe(1);
     await expect.poll(() => page.locator("tbody tr [data-temperature]").textContent()).toBe("quente");
-    await page.screenshot({ path: join(SCREENSHOTS, "leads-list.png"), fullPage: true });
+    await screenshot(page, "leads-list.png");
 
     await leadLink.click();
     await page.getByRole("heading", { name: "Larissa Teste E2E", level: 1 }).waitFor();
@@ -113,12 +56,12 @@ describe("the web app, in a real browser against the real server", () => {
     expect(reasons).toContain("Cidade atendida");
     expect(reasons).toContain("Bônus por renda");
     expect(Number(await page.getByTestId("lead-score").textContent())).toBeGreaterThanOrEqual(25);
-    await page.screenshot({ path: join(SCREENSHOTS, "lead-detail.png"), fullPage: true });
+    await screenshot(page, "lead-detail.png");
 
     await page.getByRole("link", { name: "Regras de pontuação" }).click();
     await page.getByRole("heading", { name: /Regras de pontuação/, level: 1 }).waitFor();
     await page.getByText("Bônus por renda").waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "scoring-rules.png"), fullPage: true });
+    await screenshot(page, "scoring-rules.png");
 
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { name: /Scoring rules/, level: 1 }).waitFor();
@@ -129,7 +72,7 @@ describe("the web app, in a real browser against the real server", () => {
   });
 
   it("shows a failed webhook delivery on the events page with a replay button", async () => {
-    if (!server) throw new Error("no server");
+    const { server, token, newPage, signIn, screenshot } = session();
     const baseUrl = server.baseUrl;
     const connection = await apiCall<{ id: string; webhookUrl: string; secret: string }>(
       baseUrl,
@@ -167,7 +110,7 @@ describe("the web app, in a real browser against the real server", () => {
     await replay.waitFor();
     await row.getByRole("button", { name: "Detalhes" }).click();
     await page.getByText('"city": "Recife"').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "events.png"), fullPage: true });
+    await screenshot(page, "events.png");
 
     await replay.click();
     await row.getByText("Reprocessado: falhou de novo").waitFor();
@@ -175,6 +118,7 @@ describe("the web app, in a real browser against the real server", () => {
   });
 
   it("creates a generic connection on the Conexões page and shows its URL and secret once", async () => {
+    const { newPage, signIn, screenshot } = session();
     const page = await newPage();
     await signIn(page);
     await page.getByRole("link", { name: "Conexões" }).click();
@@ -196,7 +140,7 @@ describe("the web app, in a real browser against the real server", () => {
     await card.waitFor();
     expect(await card.locator("code").textContent()).toBe(url);
     expect(await card.textContent()).toContain("nunca");
-    await page.screenshot({ path: join(SCREENSHOTS, "connections.png"), fullPage: true });
+    await screenshot(page, "connections.png");
 
     await card.getByRole("link", { name: "Ver eventos" }).click();
     await page.getByRole("heading", { name: "Eventos", level: 1 }).waitFor();
@@ -205,6 +149,7 @@ describe("the web app, in a real browser against the real server", () => {
   });
 
   it("imports a CSV on the Importar page and follows its progress to the end", async () => {
+    const { newPage, signIn, screenshot } = session();
     const page = await newPage();
     await signIn(page);
     await page.getByRole("link", { name: "Importar" }).click();
@@ -233,7 +178,7 @@ describe("the web app, in a real browser against the real server", () => {
     expect(await card.getByTestId("import-failed").textContent()).toBe("1");
     expect(await card.getByTestId("import-processed").textContent()).toContain("3 de 3");
     await card.getByRole("button", { name: "Baixar linhas com erro (CSV)" }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "imports.png"), fullPage: true });
+    await screenshot(page, "imports.png");
 
     const download = page.waitForEvent("download");
     await card.getByRole("button", { name: "Baixar linhas com erro (CSV)" }).click();

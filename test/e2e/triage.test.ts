@@ -1,44 +1,16 @@
 import { createHmac, randomBytes, randomInt } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiCall, loginToken, waitFor } from "./support/api.ts";
-import { buildWebApp, type FunilServer, startFunilServer } from "./support/funil-server.ts";
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { apiCall, waitFor } from "./support/api.ts";
+import { useBrowserSession } from "./support/browser-session.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = join(tmpdir(), "funil-e2e-screenshots");
-const UI_TIMEOUT = 15_000;
 const FIXTURE = new URL("../../fixtures/webhooks/meta/whatsapp-inbound-text.json", import.meta.url);
-
-let server: FunilServer | undefined;
-let browser: Browser | undefined;
-let token = "";
 
 interface TriageSenderJson {
   id: string;
   phone: string | null;
   status: string;
   optedOutAt: string | null;
-}
-
-async function newPage(): Promise<Page> {
-  if (!browser) throw new Error("no browser");
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "pt-BR" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  return page;
-}
-
-async function signIn(page: Page) {
-  if (!server) throw new Error("no server");
-  await page.goto(`${server.baseUrl}/`);
-  await page.getByLabel("E-mail").fill(server.adminEmail);
-  await page.getByLabel("Senha").fill(server.adminPassword);
-  await page.getByRole("button", { name: "Entrar" }).click();
-  await page.getByRole("heading", { name: "Leads", level: 1 }).waitFor();
 }
 
 /** A new Brazilian mobile number as WhatsApp sends it (digits only, with the country code). */
@@ -72,10 +44,9 @@ async function inboundMessage(input: { phone: string; name: string; text: string
 }
 
 /** POSTs a Meta delivery signed with `x-hub-signature-256` (HMAC-SHA256 of the raw body). */
-async function sendMetaWebhook(webhookUrl: string, appSecret: string, body: string) {
-  if (!server) throw new Error("no server");
+async function sendMetaWebhook(baseUrl: string, webhookUrl: string, appSecret: string, body: string) {
   const signature = createHmac("sha256", appSecret).update(body, "utf8").digest("hex");
-  const response = await fetch(new URL(webhookUrl, server.baseUrl), {
+  const response = await fetch(new URL(webhookUrl, baseUrl), {
     method: "POST",
     headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${signature}` },
     body,
@@ -84,10 +55,13 @@ async function sendMetaWebhook(webhookUrl: string, appSecret: string, body: stri
   return { status: response.status, text: await response.text() };
 }
 
-async function pendingSender(phone: string): Promise<TriageSenderJson | undefined> {
-  if (!server) throw new Error("no server");
+async function pendingSender(
+  baseUrl: string,
+  token: string,
+  phone: string,
+): Promise<TriageSenderJson | undefined> {
   const list = await apiCall<{ items: TriageSenderJson[] }>(
-    server.baseUrl,
+    baseUrl,
     "GET",
     "/api/v1/triage?status=pending&channel=whatsapp&limit=200",
     { token },
@@ -96,37 +70,10 @@ async function pendingSender(phone: string): Promise<TriageSenderJson | undefine
 }
 
 describe("WhatsApp triage, in a real browser against the real server", () => {
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
-      );
-    }
-    await mkdir(SCREENSHOTS, { recursive: true });
-    buildWebApp();
-    server = await startFunilServer();
-    token = await loginToken(server.baseUrl, server.adminEmail, server.adminPassword);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-      timeout: 60_000,
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close().catch(() => {});
-    await server?.stop();
-  });
+  const session = useBrowserSession();
 
   it("shows new WhatsApp senders in Triagem, ignores one in a batch, accepts the other and opens its lead", async () => {
-    if (!server) throw new Error("no server");
+    const { server, token, newPage, signIn, screenshot } = session();
     const appSecret = `e2e-${randomBytes(16).toString("hex")}`;
     const connection = await apiCall<{ id: string; webhookUrl: string }>(
       server.baseUrl,
@@ -147,14 +94,19 @@ describe("WhatsApp triage, in a real browser against the real server", () => {
     const rui = { phone: newPhone(), name: "Rui Parar E2E", text: "PARAR" };
     for (const person of [joana, rui]) {
       const delivery = await sendMetaWebhook(
+        server.baseUrl,
         connection.body.webhookUrl,
         appSecret,
         await inboundMessage(person),
       );
       expect(delivery.status, delivery.text).toBe(202);
     }
-    const joanaSender = await waitFor("Joana to wait for triage", () => pendingSender(joana.phone));
-    const ruiSender = await waitFor("Rui to wait for triage", () => pendingSender(rui.phone));
+    const joanaSender = await waitFor("Joana to wait for triage", () =>
+      pendingSender(server.baseUrl, token, joana.phone),
+    );
+    const ruiSender = await waitFor("Rui to wait for triage", () =>
+      pendingSender(server.baseUrl, token, rui.phone),
+    );
 
     const page = await newPage();
     await signIn(page);
@@ -180,7 +132,7 @@ describe("WhatsApp triage, in a real browser against the real server", () => {
       .getByRole("region", { name: `Mensagens de ${joana.name}` })
       .getByText(joana.text)
       .waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, "triage.png"), fullPage: true });
+    await screenshot(page, "triage.png");
 
     // Batch: ignore Rui, then undo by accepting him from the "Ignoradas" tab.
     await page.getByRole("checkbox", { name: `Selecionar ${rui.name}` }).check();
@@ -192,7 +144,7 @@ describe("WhatsApp triage, in a real browser against the real server", () => {
     await joanaRow.getByRole("button", { name: "Aceitar como lead" }).click();
     await joanaRow.getByText("Aceita como lead").waitFor();
     await page.getByTestId("triage-pending-count").waitFor({ state: "detached" });
-    await page.screenshot({ path: join(SCREENSHOTS, "triage-decided.png"), fullPage: true });
+    await screenshot(page, "triage-decided.png");
     await joanaRow.getByRole("link", { name: "Abrir lead" }).click();
     await page.getByRole("heading", { name: joana.name, level: 1 }).waitFor();
     const conversations = page.getByRole("region", { name: "Conversas" });
@@ -200,7 +152,7 @@ describe("WhatsApp triage, in a real browser against the real server", () => {
     await message.waitFor();
     expect(await message.textContent()).toContain("recebida");
     expect(await message.textContent()).toContain("WhatsApp");
-    await page.screenshot({ path: join(SCREENSHOTS, "lead-conversations.png"), fullPage: true });
+    await screenshot(page, "lead-conversations.png");
 
     await page.getByRole("link", { name: /^Triagem/ }).click();
     await page.getByRole("heading", { name: "Triagem", level: 1 }).waitFor();
