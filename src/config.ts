@@ -44,6 +44,15 @@ const EnvSchema = z.object({
   FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   FUNIL_SMTP_URL: z.string().optional(),
+  FUNIL_YOUTUBE_API_URL: z.string().url().default("https://www.googleapis.com/youtube/v3"),
+  FUNIL_YOUTUBE_API_KEY: z.string().min(1).optional(),
+  /** Days an enrichment stays fresh before the scheduler runs it again. */
+  FUNIL_ENRICHMENT_FRESH_DAYS: z.coerce.number().int().positive().default(30),
+  /**
+   * Hosts (host or host:port, comma-separated) that outbound fetching may reach although they resolve to
+   * private or loopback addresses: for local test servers only. Empty in production.
+   */
+  FUNIL_FETCH_ALLOW_HOSTS: z.string().default(""),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -94,7 +103,16 @@ export function parseConfig(env: Env) {
     queue: { pollSeconds: e.FUNIL_QUEUE_POLL_SECONDS, outboxIntervalMs: e.FUNIL_OUTBOX_INTERVAL_MS },
     contacts: { defaultCountry: e.FUNIL_DEFAULT_COUNTRY },
     retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS },
-    outbound: { metaGraphUrl: e.FUNIL_META_GRAPH_URL, smtpUrl: e.FUNIL_SMTP_URL },
+    outbound: {
+      metaGraphUrl: e.FUNIL_META_GRAPH_URL,
+      smtpUrl: e.FUNIL_SMTP_URL,
+      youtubeApiUrl: e.FUNIL_YOUTUBE_API_URL,
+      youtubeApiKey: e.FUNIL_YOUTUBE_API_KEY,
+      fetchAllowHosts: e.FUNIL_FETCH_ALLOW_HOSTS.split(",")
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ""),
+    },
+    enrichment: { freshDays: e.FUNIL_ENRICHMENT_FRESH_DAYS },
   });
 }
 
