@@ -66,10 +66,18 @@ const UTM_SOURCES = ["facebook", "instagram", "google", "youtube", "tiktok", "em
 /** One area code per stream, so two streams in one workspace never share a phone number. */
 const AREA_CODES = [11, 21, 31, 41, 51, 61, 71, 81, 85, 91];
 
-export type LeadStream = "raw" | "api" | "webhook" | "preload";
-const STREAM_INDEX: Record<LeadStream, number> = { raw: 0, api: 1, webhook: 2, preload: 3 };
+export type LeadStream = "raw" | "api" | "webhook" | "preload" | "typeform" | "hotmart" | "import";
+const STREAM_INDEX: Record<LeadStream, number> = {
+  raw: 0,
+  api: 1,
+  webhook: 2,
+  preload: 3,
+  typeform: 4,
+  hotmart: 5,
+  import: 6,
+};
 
-function pick<T>(list: readonly T[], n: number): T {
+export function pick<T>(list: readonly T[], n: number): T {
   const item = list[n % list.length];
   if (item === undefined) throw new Error("empty list");
   return item;

@@ -1,14 +1,19 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import type { Database } from "../src/platform/db/connect.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
 import { type BenchDatabase, createBenchDatabase } from "./bench-database.ts";
 import { type ChildServer, freePort, liveChildren, startChildServer } from "./child-server.ts";
+import { type GeneratedCsv, writeLeadsCsv } from "./fake-csv.ts";
 import { createLeadFactory } from "./fake-leads.ts";
+import { type BaselineResult, runPgliteBaseline, runPostgresBaseline } from "./import-baseline.ts";
 import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
 import {
   type DrainRate,
@@ -17,9 +22,11 @@ import {
   drainRateFromDatabase,
   waitForDrain,
 } from "./measure-drain.ts";
+import { runImportThroughApi } from "./measure-import.ts";
 import { preloadEvents } from "./preload-events.ts";
 import { type BenchResult, formatTable, result } from "./report.ts";
 import { signDelivery, webhookKey } from "./sign-webhook.ts";
+import { createHotmartDeliveries, createTypeformDeliveries } from "./vendor-deliveries.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const MAX_ERROR_RATE = 0.01;
@@ -30,6 +37,7 @@ const USAGE = `npm run bench -- [options]      (or: funil bench [options])
   --json              end the output with one JSON line {"results":[…]} (progress goes to stderr)
   --seconds N         measured window per load test (default 10, quick 3)
   --connections N     concurrent connections (default 50)
+  --import-rows N     rows of the generated CSV for import.rows (default 1000000; quick: 15000 on PostgreSQL, 10000 embedded)
   --profile DIR       write V8 CPU profiles of the server processes to DIR/<process>/ and print each
                       window's offsets; read them with
                       tsx bench/summarize-profile.ts DIR/funil-intake --from A --to B
@@ -51,6 +59,8 @@ interface BenchOptions {
   preloadMaxSeconds: number;
   /** Longest drain observed on PostgreSQL (the embedded worker is always left to finish). */
   drainMaxSeconds: number;
+  /** Rows of the generated CSV for import.rows. */
+  importRows: number;
 }
 
 function parseOptions(args: string[]): BenchOptions | string {
@@ -61,6 +71,7 @@ function parseOptions(args: string[]): BenchOptions | string {
     seconds?: string;
     connections?: string;
     profile?: string;
+    "import-rows"?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -72,6 +83,7 @@ function parseOptions(args: string[]): BenchOptions | string {
         seconds: { type: "string" },
         connections: { type: "string" },
         profile: { type: "string" },
+        "import-rows": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -87,6 +99,16 @@ function parseOptions(args: string[]): BenchOptions | string {
   if (!Number.isInteger(connections) || connections < 1 || connections > 1000) {
     return `--connections: 1 to 1000\n\n${USAGE}`;
   }
+  const importRows = values["import-rows"]
+    ? Number(values["import-rows"])
+    : quick
+      ? process.env.DATABASE_URL
+        ? 15_000
+        : 10_000
+      : 1_000_000;
+  if (!Number.isInteger(importRows) || importRows < 1_000 || importRows > 10_000_000) {
+    return `--import-rows: 1000 to 10000000\n\n${USAGE}`;
+  }
   return {
     quick,
     json: values.json ?? false,
@@ -94,10 +116,12 @@ function parseOptions(args: string[]): BenchOptions | string {
     warmupSeconds: quick ? 1 : 2,
     connections,
     profileDir: values.profile ? resolve(values.profile) : null,
-    deadlineSeconds: quick ? 57 : 120 + seconds * 12,
+    // Full runs allow the import at least 1,000 rows/s on top of the load windows.
+    deadlineSeconds: quick ? 57 : 150 + seconds * 16 + Math.ceil(importRows / 1_000),
     backlog: quick ? { pglite: 600, postgres: 2_000 } : { pglite: 2_500, postgres: 8_000 },
     preloadMaxSeconds: quick ? 3 : 10,
     drainMaxSeconds: quick ? 10 : 30,
+    importRows,
   };
 }
 
@@ -308,6 +332,7 @@ async function measure(
   };
   await load(funil, "webhook warm-up", webhookPath, webhookRequest, "warm-up");
   const webhookLoad = await load(funil, "webhook.intake", webhookPath, webhookRequest, "measured");
+
   await funil.stop();
   signal.throwIfAborted();
 
@@ -358,76 +383,263 @@ async function measure(
       return { remaining: Math.max(0, preload.received - count("processed") - count("failed")) };
     };
   }
-  const since = new Date();
-  let wait: DrainWait;
+  // import.rows, first half: the file and the plain-SQL baseline, while no Funil process runs.
+  const importDir = await mkdtemp(join(tmpdir(), "funil-bench-import-"));
   try {
-    progress("starting Funil again to drain the backlog");
-    const waiting = waitForDrain({
-      initial: preload.received,
-      sample,
-      stallSeconds: 8,
-      // A busy embedded worker does not answer signals until its backlog is empty: let it finish.
-      maxSeconds:
-        database.kind === "postgres"
-          ? Math.min(options.drainMaxSeconds, remainingMs(runDeadline) / 1000 - 8)
-          : remainingMs(runDeadline) / 1000 - 8,
-      signal,
-    });
-    waiting.catch(() => undefined);
-    const drainer = await startChildServer({
-      name: "Funil (drain)",
+    const importFile = await prepareImport({ options, database, dir: importDir, signal, progress, problems });
+
+    const since = new Date();
+    let wait: DrainWait;
+    let imported: { rate: number; importId: string };
+    try {
+      progress("starting Funil again to drain the backlog");
+      const waiting = waitForDrain({
+        initial: preload.received,
+        sample,
+        stallSeconds: 8,
+        // A busy embedded worker does not answer signals until its backlog is empty: let it finish.
+        maxSeconds:
+          database.kind === "postgres"
+            ? Math.min(options.drainMaxSeconds, remainingMs(runDeadline) / 1000 - 8)
+            : remainingMs(runDeadline) / 1000 - 8,
+        signal,
+      });
+      waiting.catch(() => undefined);
+      const drainer = await startChildServer({
+        name: "Funil (drain, import)",
+        cwd: ROOT,
+        script: "src/main.ts",
+        args: ["start"],
+        nodeArgs: profileArgs("funil-drain"),
+        env: funilEnv(drainPort),
+        port: drainPort,
+        readyTimeoutMs: readyTimeoutMs(),
+      });
+      wait = await waiting;
+      // import.rows, second half: Funil end to end, once the backlog is gone.
+      imported = await importThroughFunil({
+        server: drainer,
+        token: apiKey,
+        prepared: importFile,
+        maxSeconds: remainingMs(runDeadline) / 1000 - (options.quick ? 10 : 30),
+        profiling,
+        signal,
+        progress,
+        problems,
+      });
+      await drainer.stop();
+    } finally {
+      await pgClient?.end().catch(() => undefined);
+    }
+    const afterDrain = await database.connect("funil");
+    let drain: DrainRate;
+    let left: number;
+    try {
+      drain = await drainRateFromDatabase(afterDrain, since);
+      const row = await afterDrain.executeSql(
+        "select count(*)::int as n from inbox_events where status = 'received'",
+      );
+      left = Number(row.rows[0]?.n ?? 0);
+      await checkImport(afterDrain, imported.importId, importFile, progress, problems);
+    } finally {
+      await afterDrain.close();
+    }
+    progress(
+      `drained ${drain.events} events in ${drain.seconds.toFixed(1)} s by their processed_at ` +
+        `(${drain.rate.toFixed(1)}/s` +
+        (wait.polledRate === null ? "" : `; polling saw ${wait.polledRate.toFixed(1)}/s`) +
+        ")" +
+        (left > 0
+          ? `, ${left} still received when the ${wait.isStalled ? "backlog stopped moving" : "window ended"}`
+          : "") +
+        (drain.failed > 0 ? `, ${drain.failed} FAILED` : ""),
+    );
+    if (drain.failed > 0) problems.push(`pipeline.processing: ${drain.failed} events ended failed`);
+    if (wait.isStalled) {
+      problems.push(
+        `pipeline.processing: ${left} events stayed received (their jobs may be held by the stopped first process)`,
+      );
+    }
+    if (drain.failed > drain.events * MAX_ERROR_RATE) throw new Error("over 1% of the events failed");
+
+    // Vendor doors last (their backlog is left behind): unique deliveries signed as Typeform and
+    // Hotmart sign them, 50 connections, against the same raw ceiling.
+    const vendorPort = await freePort();
+    const vendors = await startChildServer({
+      name: "Funil (vendors)",
       cwd: ROOT,
       script: "src/main.ts",
       args: ["start"],
-      nodeArgs: profileArgs("funil-drain"),
-      env: funilEnv(drainPort),
-      port: drainPort,
+      nodeArgs: profileArgs("funil-vendors"),
+      env: funilEnv(vendorPort),
+      port: vendorPort,
       readyTimeoutMs: readyTimeoutMs(),
     });
-    wait = await waiting;
-    await drainer.stop();
-  } finally {
-    await pgClient?.end().catch(() => undefined);
-  }
-  const afterDrain = await database.connect("funil");
-  let drain: DrainRate;
-  let left: number;
-  try {
-    drain = await drainRateFromDatabase(afterDrain, since);
-    const row = await afterDrain.executeSql(
-      "select count(*)::int as n from inbox_events where status = 'received'",
+    const vendorPath = async (type: "typeform" | "hotmart", config: Record<string, string>) => {
+      const created = await api<{ webhookUrl: string }>(
+        vendors.baseUrl,
+        "/api/v1/connections",
+        { method: "POST", token: apiKey, body: { type, name: `bench ${type}`, config } },
+        [201],
+      );
+      return new URL(created.webhookUrl, vendors.baseUrl).pathname;
+    };
+    const typeformSecret = randomBytes(24).toString("base64url");
+    const typeformPath = await vendorPath("typeform", { secret: typeformSecret });
+    const nextTypeform = createTypeformDeliveries(typeformSecret);
+    await load(vendors, "typeform warm-up", typeformPath, nextTypeform, "warm-up");
+    const typeformLoad = await load(
+      vendors,
+      "webhook.typeform.intake",
+      typeformPath,
+      nextTypeform,
+      "measured",
     );
-    left = Number(row.rows[0]?.n ?? 0);
-  } finally {
-    await afterDrain.close();
-  }
-  progress(
-    `drained ${drain.events} events in ${drain.seconds.toFixed(1)} s by their processed_at ` +
-      `(${drain.rate.toFixed(1)}/s` +
-      (wait.polledRate === null ? "" : `; polling saw ${wait.polledRate.toFixed(1)}/s`) +
-      ")" +
-      (left > 0
-        ? `, ${left} still received when the ${wait.isStalled ? "backlog stopped moving" : "window ended"}`
-        : "") +
-      (drain.failed > 0 ? `, ${drain.failed} FAILED` : ""),
-  );
-  if (drain.failed > 0) problems.push(`pipeline.processing: ${drain.failed} events ended failed`);
-  if (wait.isStalled) {
-    problems.push(
-      `pipeline.processing: ${left} events stayed received (their jobs may be held by the stopped first process)`,
-    );
-  }
-  if (drain.failed > drain.events * MAX_ERROR_RATE) throw new Error("over 1% of the events failed");
+    const hottok = randomBytes(24).toString("hex");
+    const hotmartPath = await vendorPath("hotmart", { hottok });
+    const nextHotmart = createHotmartDeliveries(hottok);
+    await load(vendors, "hotmart warm-up", hotmartPath, nextHotmart, "warm-up");
+    const hotmartLoad = await load(vendors, "webhook.hotmart.intake", hotmartPath, nextHotmart, "measured");
+    // Nothing is measured after this: its backlog is dropped with the bench data.
+    await vendors.stop(2_000);
 
-  return {
-    results: [
-      result("api.leads.intake", "req/s", leadsLoad.rate, rawLoad.rate, "higher"),
-      result("api.leads.p99", "ms", leadsLoad.p99, rawLoad.p99, "lower"),
-      result("pipeline.processing", "events/s", drain.rate, webhookLoad.rate, "higher"),
-      result("webhook.intake", "req/s", webhookLoad.rate, rawLoad.rate, "higher"),
-    ],
-    problems,
-  };
+    return {
+      results: [
+        result("api.leads.intake", "req/s", leadsLoad.rate, rawLoad.rate, "higher"),
+        result("api.leads.p99", "ms", leadsLoad.p99, rawLoad.p99, "lower"),
+        result("pipeline.processing", "events/s", drain.rate, webhookLoad.rate, "higher"),
+        result("webhook.intake", "req/s", webhookLoad.rate, rawLoad.rate, "higher"),
+        result("webhook.typeform.intake", "req/s", typeformLoad.rate, rawLoad.rate, "higher"),
+        result("webhook.typeform.p99", "ms", typeformLoad.p99, rawLoad.p99, "lower"),
+        result("webhook.hotmart.intake", "req/s", hotmartLoad.rate, rawLoad.rate, "higher"),
+        result("webhook.hotmart.p99", "ms", hotmartLoad.p99, rawLoad.p99, "lower"),
+        result("import.rows", "rows/s", imported.rate, importFile.baseline.rate, "higher"),
+      ],
+      problems,
+    };
+  } finally {
+    await rm(importDir, { recursive: true, force: true });
+  }
+}
+
+interface PreparedImport {
+  path: string;
+  file: GeneratedCsv;
+  baseline: BaselineResult;
+}
+
+/**
+ * import.rows, first half: a generated CSV (streamed to a temp file), then its baseline: COPY and
+ * upsert with plain SQL in this process, while nothing else runs.
+ */
+async function prepareImport(input: {
+  options: BenchOptions;
+  database: BenchDatabase;
+  dir: string;
+  signal: AbortSignal;
+  progress: (message: string) => void;
+  problems: string[];
+}): Promise<PreparedImport> {
+  const { options, database, signal, progress, problems } = input;
+  const path = join(input.dir, "leads.csv");
+  const generatedAt = performance.now();
+  const file = await writeLeadsCsv(path, options.importRows);
+  signal.throwIfAborted();
+  progress(
+    `import: wrote ${file.rows} rows (${(file.bytes / 1024 / 1024).toFixed(1)} MB, ${file.people} people, ` +
+      `${file.duplicates} repeats by e-mail or phone) in ${((performance.now() - generatedAt) / 1000).toFixed(1)} s`,
+  );
+  const baseline =
+    database.kind === "postgres" && database.url
+      ? await runPostgresBaseline(database.url, path, file.rows)
+      : await runPgliteBaseline(join(input.dir, "baseline-db"), path, file.rows);
+  signal.throwIfAborted();
+  progress(
+    `import baseline (${baseline.how} + INSERT … SELECT … ON CONFLICT): ${baseline.rate.toFixed(0)} rows/s, ` +
+      `${baseline.seconds.toFixed(1)} s, ${baseline.created} people`,
+  );
+  if (baseline.created !== file.people) {
+    problems.push(`import baseline: ${baseline.created} people created, ${file.people} expected`);
+  }
+  return { path, file, baseline };
+}
+
+/**
+ * import.rows, second half: Funil end to end. Upload through the real route and wait until the
+ * import is done (every row deduplicated, every new person scored); value = rows ÷ seconds.
+ */
+async function importThroughFunil(input: {
+  server: ChildServer;
+  token: string;
+  prepared: PreparedImport;
+  maxSeconds: number;
+  profiling: boolean;
+  signal: AbortSignal;
+  progress: (message: string) => void;
+  problems: string[];
+}): Promise<{ rate: number; importId: string }> {
+  const { server, prepared, progress, problems } = input;
+  const { file } = prepared;
+  const from = (performance.now() - server.spawnedAt) / 1000;
+  const run = await runImportThroughApi({
+    baseUrl: server.baseUrl,
+    token: input.token,
+    path: prepared.path,
+    filename: "leads.csv",
+    maxSeconds: input.maxSeconds,
+    signal: input.signal,
+    onProgress: (status, seconds) =>
+      progress(`import: ${status.processed}/${status.total ?? "?"} rows after ${seconds.toFixed(0)} s`),
+  });
+  if (input.profiling) {
+    const to = (performance.now() - server.spawnedAt) / 1000;
+    progress(`import.rows: --from ${from.toFixed(1)} --to ${to.toFixed(1)} in the ${server.name} profile`);
+  }
+  const { status } = run;
+  const rate = file.rows / run.seconds;
+  progress(
+    `import.rows: ${status.status} in ${run.seconds.toFixed(1)} s (upload ${run.uploadSeconds.toFixed(1)} s): ` +
+      `${rate.toFixed(0)} rows/s; created ${status.created}, merged ${status.merged}, failed ${status.failed} ` +
+      `(expected created ${file.people}, merged ${file.duplicates})`,
+  );
+  if (status.status !== "done") throw new Error(`the import ended ${status.status}: ${status.error ?? ""}`);
+  if (status.created !== file.people || status.merged !== file.duplicates || status.failed !== 0) {
+    problems.push(
+      `import.rows: created ${status.created}/merged ${status.merged}/failed ${status.failed}, ` +
+        `expected ${file.people}/${file.duplicates}/0`,
+    );
+  }
+  return { rate, importId: status.id };
+}
+
+/** Every row stored as a processed event, one person per distinct person, every person scored. */
+async function checkImport(
+  database: Database,
+  importId: string,
+  prepared: PreparedImport,
+  progress: (message: string) => void,
+  problems: string[],
+): Promise<void> {
+  const { file } = prepared;
+  const row = await database.executeSql(
+    `select count(*)::int as events,
+       (count(*) filter (where e.status <> 'processed'))::int as unprocessed,
+       count(distinct e.contact_id)::int as people,
+       (count(*) filter (where s.contact_id is null))::int as unscored
+     from inbox_events e left join contact_scores s on s.contact_id = e.contact_id
+     where e.source = 'import' and e.idempotency_key like $1`,
+    [`${importId}:%`],
+  );
+  const counts = row.rows[0] ?? {};
+  progress(`import check: ${JSON.stringify(counts)} (events = rows, people = created, none unscored)`);
+  if (
+    Number(counts.events) !== file.rows ||
+    Number(counts.unprocessed) !== 0 ||
+    Number(counts.people) !== file.people ||
+    Number(counts.unscored) !== 0
+  ) {
+    problems.push(`import.rows: the stored rows do not add up: ${JSON.stringify(counts)}`);
+  }
 }
 
 /** `npm run bench` / `funil bench`: returns the exit code. */
@@ -445,6 +657,8 @@ export async function runBench(args: string[]): Promise<number> {
     process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}\n`);
   };
   const controller = new AbortController();
+  // Every load window listens for an abort.
+  setMaxListeners(100, controller.signal);
   const deadline = setTimeout(
     () => controller.abort(new Error(`the run took longer than ${options.deadlineSeconds} s`)),
     options.deadlineSeconds * 1000,

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kysely, OperationNodeSource, Transaction } from "kysely";
 import { auditInsert } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
+import { insertJsonRows, type JsonColumnType } from "../platform/db/one-statement.ts";
 import type { ContactRow, DB } from "../platform/db/schema.ts";
 import { snapshot, touchRow } from "./internal/contact-store.ts";
 import { mergeFields } from "./internal/merge-fields.ts";
@@ -59,6 +60,45 @@ export function planNewContact(input: {
   return { contact, identities: lead.identities, lead, actor: input.actor, eventId: input.eventId };
 }
 
+/** Every column of a contact row, as it travels in a JSON row (insertJsonRows). */
+const CONTACT_COLUMNS: Record<keyof ContactRow, JsonColumnType> = {
+  id: "uuid",
+  workspace_id: "uuid",
+  name: "text",
+  email: "text",
+  phone: "text",
+  instagram: "text",
+  city: "text",
+  interest: "text",
+  income: "double precision",
+  custom: "jsonb",
+  secondary: "jsonb",
+  invalid: "jsonb",
+  tags: "text[]",
+  owner_id: "uuid",
+  first_source: "text",
+  last_source: "text",
+  first_touch_at: "timestamptz",
+  last_touch_at: "timestamptz",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+  deleted_at: "timestamptz",
+  merged_into: "uuid",
+};
+
+/** The columns of touchRow (`fields` comes as JSON text). */
+const TOUCH_COLUMNS: Record<keyof ReturnType<typeof touchRow>, JsonColumnType> = {
+  workspace_id: "uuid",
+  contact_id: "uuid",
+  source: "text",
+  utm_source: "text",
+  utm_medium: "text",
+  utm_campaign: "text",
+  event_id: "uuid",
+  fields: "jsonb-text",
+  at: "timestamptz",
+};
+
 /**
  * The inserts that store planned contacts (contacts, identities, touches, audit), as multi-row
  * queries to run together. A unique violation on an identity means someone claimed it first.
@@ -77,16 +117,23 @@ export function newContactInserts(
     })),
   );
   return [
-    db.insertInto("contacts").values(
-      plans.map(({ contact }) => ({
-        ...contact,
-        custom: JSON.stringify(contact.custom),
-        secondary: JSON.stringify(contact.secondary),
-        invalid: JSON.stringify(contact.invalid),
-      })),
+    insertJsonRows(
+      "contacts",
+      CONTACT_COLUMNS,
+      plans.map(({ contact }) => ({ ...contact })),
     ),
-    ...(identities.length > 0 ? [db.insertInto("contact_identities").values(identities)] : []),
-    db.insertInto("contact_touches").values(
+    ...(identities.length > 0
+      ? [
+          insertJsonRows(
+            "contact_identities",
+            { workspace_id: "uuid", kind: "text", value: "text", contact_id: "uuid" },
+            identities,
+          ),
+        ]
+      : []),
+    insertJsonRows(
+      "contact_touches",
+      TOUCH_COLUMNS,
       plans.map((plan) =>
         touchRow({
           workspaceId: plan.contact.workspace_id,

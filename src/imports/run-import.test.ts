@@ -217,6 +217,45 @@ describe("resuming", () => {
       .executeTakeFirstOrThrow();
     expect(Number(events.n)).toBe(7);
   });
+
+  it("a run that died after writing rows but before their checkpoint counts them once on resume", async () => {
+    const rows = [
+      ...Array.from({ length: 6 }, (_, index) => `Gente ${index},g${index}@crash.example`),
+      "Gente Zero,G0@CRASH.EXAMPLE",
+    ];
+    const response = await upload(Buffer.from(["nome,email", ...rows].join("\n")), "crash.csv");
+    expect(response.statusCode).toBe(202);
+    const { id } = response.json() as { id: string };
+    const before = await countContacts();
+    await expect(
+      runImport(t.app.deps, {
+        importId: id,
+        chunkSize: 3,
+        afterChunk: () => {
+          throw new Error("killed");
+        },
+      }),
+    ).rejects.toThrow("killed");
+    // As if the first chunk's people were written but its counters and checkpoint never committed.
+    await importsDb(t.app.deps.db)
+      .updateTable("imports")
+      .set({ checkpoint: 0, created: 0, merged: 0, failed: 0, locked_until: null })
+      .where("id", "=", id)
+      .execute();
+
+    expect(await runImport(t.app.deps, { importId: id, chunkSize: 3 })).toBe("done");
+    await t.drain();
+    const result = (await t.request("GET", `/api/v1/imports/${id}`)).json() as ImportView;
+    expect(result).toMatchObject({ status: "done", total: 7, created: 6, merged: 1, failed: 0 });
+    expect((await countContacts()) - before).toBe(6);
+    const events = await t.app.deps.db
+      .selectFrom("inbox_events")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("idempotency_key", "like", `${id}:%`)
+      .where("status", "=", "processed")
+      .executeTakeFirstOrThrow();
+    expect(Number(events.n)).toBe(7);
+  });
 });
 
 describe("the API", () => {

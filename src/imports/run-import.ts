@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -63,16 +64,21 @@ interface Prepared {
   lead: NormalizedLead;
 }
 
-type ImportRecord = Pick<ImportsTable, "workspace_id" | "created_by"> & { id: string };
+type ImportRecord = Pick<ImportsTable, "workspace_id" | "created_by"> & {
+  id: string;
+  /** An earlier run of this import may have left events after the checkpoint. */
+  isResumed: boolean;
+};
 
-/**
- * One chunk: rows → lead fields → inbox events (idempotency key `<importId>:<row>`, so a re-run finds
- * them) → the spine (ingestLeads, as stored events) → counters, errors and checkpoint in ONE
- * transaction. Rows a crashed run already processed are found processed and not ingested again.
- */
-async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMapping[], rows: ImportRow[]) {
-  const db = importsDb(deps.db);
-  const now = deps.clock.now();
+/** A chunk read and prepared (lead fields, normalised) ahead of its database work. */
+interface PreparedChunk {
+  rows: ImportRow[];
+  prepared: Prepared[];
+  errors: RowError[];
+}
+
+/** Rows → lead fields → normalised leads, in memory (no database): the CPU half of a chunk. */
+function prepareChunk(deps: Deps, mapping: ColumnMapping[], rows: ImportRow[]): PreparedChunk {
   const errors: RowError[] = [];
   const prepared: Prepared[] = [];
   for (const row of rows) {
@@ -87,43 +93,45 @@ async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMap
       errors.push(...describeRowError(row.rowNumber, error));
     }
   }
+  return { rows, prepared, errors };
+}
+
+/**
+ * One chunk: lead fields → the spine (ingestLeads). Each row's raw fields become an inbox event
+ * (idempotency key `<importId>:<row>`) written with the person it became: new people, their
+ * scores and their events in ONE statement; matches in one transaction. Then counters, errors
+ * (and the failed rows' events) and the checkpoint in ONE transaction. A resumed run first looks
+ * the chunk's keys up: rows a crashed run already processed are counted, not ingested again.
+ */
+async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChunk) {
+  const db = importsDb(deps.db);
+  const now = deps.clock.now();
+  const { rows, prepared } = chunk;
+  const errors = [...chunk.errors];
   const failedRows = new Set(errors.map((error) => error.rowNumber));
   let created = 0;
   let merged = 0;
-  const failedEvents: { id: string; message: string }[] = [];
+  const failedEvents: { item: IngestItem; message: string }[] = [];
 
   if (prepared.length > 0) {
     const key = (row: ImportRow) => `${record.id}:${row.rowNumber}`;
-    await deps.db
-      .insertInto("inbox_events")
-      .values(
-        prepared.map(({ row, fields }) => ({
-          workspace_id: record.workspace_id,
-          source: IMPORT_SOURCE,
-          idempotency_key: key(row),
-          content_type: "application/json",
-          headers: JSON.stringify({}),
-          body: Buffer.from(JSON.stringify(fields)),
-          received_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(["workspace_id", "source", "idempotency_key"]).doNothing())
-      .execute();
-    const events = new Map(
-      (
-        await deps.db
-          .selectFrom("inbox_events")
-          .select(["id", "idempotency_key", "status", "contact_id"])
-          .where("workspace_id", "=", record.workspace_id)
-          .where("source", "=", IMPORT_SOURCE)
-          .where(
-            "idempotency_key",
-            "in",
-            prepared.map(({ row }) => key(row)),
-          )
-          .execute()
-      ).map((event) => [event.idempotency_key, event]),
-    );
+    // A first run stores each row's event as it ingests it (nothing can exist yet); a resumed run
+    // first looks for the events a crashed run left after the checkpoint.
+    const events = new Map<string, { id: string; status: string; contact_id: string | null }>();
+    if (record.isResumed) {
+      const found = await deps.db
+        .selectFrom("inbox_events")
+        .select(["id", "idempotency_key", "status", "contact_id"])
+        .where("workspace_id", "=", record.workspace_id)
+        .where("source", "=", IMPORT_SOURCE)
+        .where(
+          "idempotency_key",
+          "in",
+          prepared.map(({ row }) => key(row)),
+        )
+        .execute();
+      for (const event of found) events.set(event.idempotency_key, event);
+    }
     const actor: Actor = {
       type: record.created_by ? "user" : "system",
       id: record.created_by,
@@ -132,22 +140,32 @@ async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMap
     const items: IngestItem[] = [];
     const rowOf = new Map<string, number>();
     const done: string[] = [];
-    for (const { row, lead } of prepared) {
+    for (const { row, fields, lead } of prepared) {
       const event = events.get(key(row));
-      if (!event) throw new Error(`inbox event ${key(row)} is missing`);
-      if (event.status === "processed") {
+      if (event?.status === "processed") {
         if (event.contact_id) done.push(event.contact_id);
         else merged++;
         continue;
       }
-      rowOf.set(event.id, row.rowNumber);
+      const eventId = event?.id ?? randomUUID();
+      rowOf.set(eventId, row.rowNumber);
       items.push({
         workspaceId: record.workspace_id,
         lead,
         actor,
         at: now,
-        eventId: event.id,
-        event: { kind: "stored", isFirstDelivery: event.status === "received" },
+        eventId,
+        // The raw row is stored with the person it became, in the same statement.
+        event: event
+          ? { kind: "stored", isFirstDelivery: event.status === "received" }
+          : {
+              kind: "new",
+              source: IMPORT_SOURCE,
+              idempotencyKey: key(row),
+              contentType: "application/json",
+              headers: {},
+              body: Buffer.from(JSON.stringify(fields)),
+            },
       });
     }
     if (done.length > 0) {
@@ -164,7 +182,8 @@ async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMap
         else merged++;
       }
     }
-    const results = await ingestLeads(deps, items);
+    // One commit for the chunk's matches too: a failed commit fails the chunk, redone on resume.
+    const results = await ingestLeads(deps, items, { matchesInOneTransaction: true });
     results.forEach((result, index) => {
       const item = items[index] as IngestItem;
       if (result.ok) {
@@ -176,7 +195,7 @@ async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMap
       const described = describeRowError(rowNumber, result.error);
       errors.push(...described);
       failedRows.add(rowNumber);
-      failedEvents.push({ id: item.eventId, message: described.map((error) => error.message).join("; ") });
+      failedEvents.push({ item, message: described.map((error) => error.message).join("; ") });
     });
   }
 
@@ -195,16 +214,34 @@ async function processChunk(deps: Deps, record: ImportRecord, mapping: ColumnMap
         )
         .execute();
     }
-    for (const event of failedEvents) {
+    if (failedEvents.length > 0) {
+      // The raw rows that could not be ingested, kept as failed events (stored ones updated).
       await trx
-        .updateTable("inbox_events")
-        .set((eb) => ({
-          status: "failed",
-          attempts: eb("attempts", "+", 1),
-          error: event.message,
-          processed_at: now,
-        }))
-        .where("id", "=", event.id)
+        .insertInto("inbox_events")
+        .values(
+          failedEvents.map(({ item, message }) => ({
+            id: item.eventId,
+            workspace_id: record.workspace_id,
+            source: IMPORT_SOURCE,
+            idempotency_key: item.event.kind === "new" ? item.event.idempotencyKey : item.eventId,
+            content_type: "application/json",
+            headers: JSON.stringify({}),
+            body: item.event.kind === "new" ? item.event.body : Buffer.alloc(0),
+            status: "failed" as const,
+            attempts: 1,
+            error: message,
+            received_at: now,
+            processed_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column("id").doUpdateSet((eb) => ({
+            status: "failed",
+            attempts: eb("inbox_events.attempts", "+", 1),
+            error: eb.ref("excluded.error"),
+            processed_at: eb.ref("excluded.processed_at"),
+          })),
+        )
         .execute();
     }
     await trx
@@ -266,35 +303,55 @@ export async function runImport(deps: Deps, input: RunImportInput): Promise<RunI
       await db.updateTable("imports").set({ total }).where("id", "=", claimed.id).execute();
     }
     const chunkSize = input.chunkSize ?? CHUNK_SIZE;
-    let mapping = claimed.mapping;
-    let chunk: ImportRow[] = [];
-    const flush = async () => {
-      if (chunk.length === 0 || !mapping) return;
-      const checkpoint = await processChunk(deps, claimed, mapping, chunk);
-      chunk = [];
-      await input.afterChunk?.({ checkpoint });
-    };
-    let isHeader = true;
-    for await (const row of readRows(path, claimed.format)) {
-      if (isHeader) {
-        // The first non-blank row names the columns; the mapping is chosen once and kept.
-        isHeader = false;
-        if (!mapping) {
-          mapping = mapColumns(row.cells, claimed.options.columns);
-          await db
-            .updateTable("imports")
-            .set({ mapping: JSON.stringify(mapping) })
-            .where("id", "=", claimed.id)
-            .execute();
+    let isEmpty = true;
+    // Reads and prepares chunks; the next one is read while the current one is written.
+    const record = claimed;
+    async function* preparedChunks(): AsyncGenerator<PreparedChunk> {
+      let mapping = record.mapping;
+      let rows: ImportRow[] = [];
+      for await (const row of readRows(path, record.format)) {
+        if (isEmpty) {
+          // The first non-blank row names the columns; the mapping is chosen once and kept.
+          isEmpty = false;
+          if (!mapping) {
+            mapping = mapColumns(row.cells, record.options.columns);
+            await db
+              .updateTable("imports")
+              .set({ mapping: JSON.stringify(mapping) })
+              .where("id", "=", record.id)
+              .execute();
+          }
+          continue;
         }
-        continue;
+        if (row.rowNumber <= record.checkpoint || !mapping) continue;
+        rows.push(row);
+        if (rows.length >= chunkSize) {
+          yield prepareChunk(deps, mapping, rows);
+          rows = [];
+        }
       }
-      if (row.rowNumber <= claimed.checkpoint) continue;
-      chunk.push(row);
-      if (chunk.length >= chunkSize) await flush();
+      if (rows.length > 0 && mapping) yield prepareChunk(deps, mapping, rows);
     }
-    await flush();
-    if (isHeader) return await finish("failed", "the file is empty");
+    const chunks = preparedChunks();
+    try {
+      let next = chunks.next();
+      while (true) {
+        const current = await next;
+        if (current.done) break;
+        next = chunks.next();
+        // Handled here so a failed write below leaves no unhandled rejection behind.
+        next.catch(() => undefined);
+        const checkpoint = await processChunk(
+          deps,
+          { ...record, isResumed: record.attempts > 1 },
+          current.value,
+        );
+        await input.afterChunk?.({ checkpoint });
+      }
+    } finally {
+      await chunks.return(undefined).catch(() => undefined);
+    }
+    if (isEmpty) return await finish("failed", "the file is empty");
     return await finish("done", null);
   } catch (error) {
     if (error instanceof UnreadableFileError) return finish("failed", error.message);

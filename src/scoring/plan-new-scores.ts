@@ -1,4 +1,5 @@
 import type { Kysely, OperationNodeSource, Transaction } from "kysely";
+import { insertJsonRows } from "../platform/db/one-statement.ts";
 import type { ContactRow, DB } from "../platform/db/schema.ts";
 import { evaluateRules, type ScoreResult } from "./evaluate-rules.ts";
 import { getRuleSet } from "./get-rule-set.ts";
@@ -29,17 +30,31 @@ export async function planNewScores(
       workspace_id: contact.workspace_id,
       score: result.score,
       temperature: result.temperature,
-      reasons: JSON.stringify(result.reasons),
+      reasons: result.reasons,
       rule_set_version: ruleSet.version,
     };
   });
+  const columns = {
+    contact_id: "uuid",
+    workspace_id: "uuid",
+    score: "integer",
+    temperature: "text",
+    reasons: "jsonb",
+    rule_set_version: "integer",
+  } as const;
   return {
     results,
     inserts: [
-      db.insertInto("contact_scores").values(rows.map((row) => ({ ...row, scored_at: at }))),
-      db
-        .insertInto("score_history")
-        .values(rows.map(({ contact_id, ...row }) => ({ ...row, contact_id, at }))),
+      insertJsonRows(
+        "contact_scores",
+        { ...columns, scored_at: "timestamptz" },
+        rows.map((row) => ({ ...row, scored_at: at })),
+      ),
+      insertJsonRows(
+        "score_history",
+        { ...columns, at: "timestamptz" },
+        rows.map((row) => ({ ...row, at })),
+      ),
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type OperationNodeSource, sql, type Transaction } from "kysely";
+import { type Kysely, type OperationNodeSource, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB } from "./schema.ts";
 
 /**
@@ -12,4 +12,46 @@ export async function executeAsOneStatement(
   if (queries.length === 0) return;
   const parts = queries.map((query, index) => sql`${sql.raw(`q${index}`)} as (${query})`);
   await sql`with ${sql.join(parts)} select 1 as done`.execute(db);
+}
+
+/**
+ * How a column travels in a JSON row: as its SQL type, or `jsonb-text` (a JSON text, stored as
+ * jsonb) or `bytea-hex` (bytes as a hex string).
+ */
+export type JsonColumnType =
+  | "uuid"
+  | "text"
+  | "integer"
+  | "double precision"
+  | "timestamptz"
+  | "jsonb"
+  | "text[]"
+  | "jsonb-text"
+  | "bytea-hex";
+
+/**
+ * `INSERT INTO table (…) SELECT … FROM jsonb_to_recordset($1)`: many rows as ONE parameter, so a
+ * big multi-row insert costs one bind value instead of rows × columns (less to build, send, parse and
+ * plan). `columns` names the table's columns (code, never input) and how each travels.
+ */
+export function insertJsonRows(
+  table: string,
+  columns: Record<string, JsonColumnType>,
+  rows: Record<string, unknown>[],
+): RawBuilder<unknown> {
+  const names = Object.keys(columns);
+  const definitions = names.map((name) => {
+    const type = columns[name];
+    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" ? "text" : type}`;
+  });
+  const values = names.map((name) => {
+    const type = columns[name];
+    if (type === "jsonb-text") return sql`(${sql.ref(`x.${name}`)})::jsonb`;
+    if (type === "bytea-hex") return sql`decode(${sql.ref(`x.${name}`)}, 'hex')`;
+    return sql.ref(`x.${name}`);
+  });
+  const picked = rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
+  return sql`insert into ${sql.table(table)} (${sql.join(names.map((name) => sql.ref(name)))})
+    select ${sql.join(values)}
+    from jsonb_to_recordset(${JSON.stringify(picked)}::jsonb) as x(${sql.raw(definitions.join(", "))})`;
 }
