@@ -1,10 +1,18 @@
+import { alertJobs } from "./alerts/jobs.ts";
 import { captureJobs } from "./capture/jobs.ts";
 import type { Deps } from "./deps.ts";
 import { importJobs } from "./imports/jobs.ts";
+import { outboundJobs } from "./outbound/jobs.ts";
 import type { JobDefinition } from "./platform/queue/queue.ts";
 import { scoringJobs } from "./scoring/jobs.ts";
 
 /** Every background job, in one explicit list. */
 export function allJobs(deps: Deps): JobDefinition[] {
-  return [...captureJobs(deps), ...scoringJobs(deps), ...importJobs(deps)];
+  return [
+    ...captureJobs(deps),
+    ...scoringJobs(deps),
+    ...importJobs(deps),
+    ...outboundJobs(deps),
+    ...alertJobs(deps),
+  ];
 }

@@ -1,3 +1,4 @@
+import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
@@ -5,6 +6,7 @@ import { registerConversationRoutes } from "./conversations/routes.ts";
 import type { Deps } from "./deps.ts";
 import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
+import { registerOutboundRoutes } from "./outbound/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
 import { registerStudentRoutes } from "./students/routes.ts";
@@ -19,4 +21,6 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerImportRoutes(app, deps);
   registerStudentRoutes(app, deps);
   registerConversationRoutes(app, deps);
+  registerOutboundRoutes(app, deps);
+  registerAlertRoutes(app, deps);
 }

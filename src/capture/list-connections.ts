@@ -1,11 +1,14 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
+import { sourceFor } from "./sources.ts";
 
 export interface ConnectionView {
   id: string;
   type: string;
   name: string;
   webhookUrl: string;
+  /** Only sends (Slack): no deliveries come in, so no URL to paste and no silence. */
+  isOutboundOnly: boolean;
   createdAt: string;
   disabledAt: string | null;
   lastReceivedAt: string | null;
@@ -51,17 +54,22 @@ export async function listConnections(deps: Deps, input: { workspaceId: string }
   const now = deps.clock.now().getTime();
   return rows.map((row) => {
     const since = (row.last_received_at ?? row.created_at).getTime();
+    const isOutboundOnly = sourceFor(row.type)?.isOutboundOnly === true;
     return {
       id: row.id,
       type: row.type,
       name: row.name,
       webhookUrl: webhookPath(row.token),
+      isOutboundOnly,
       createdAt: row.created_at.toISOString(),
       disabledAt: row.disabled_at?.toISOString() ?? null,
       lastReceivedAt: row.last_received_at?.toISOString() ?? null,
       counts: { received: row.received, processed: row.processed, failed: row.failed },
       silentAfterHours: row.silent_after_hours,
-      isSilent: row.silent_after_hours !== null && now - since > row.silent_after_hours * 3_600_000,
+      isSilent:
+        !isOutboundOnly &&
+        row.silent_after_hours !== null &&
+        now - since > row.silent_after_hours * 3_600_000,
     };
   });
 }

@@ -5,6 +5,7 @@ import { hotmartSource } from "../adapters/hotmart/webhook.ts";
 import { hublaSource } from "../adapters/hubla/webhook.ts";
 import { kiwifySource } from "../adapters/kiwify/webhook.ts";
 import { metaSource } from "../adapters/meta/webhook.ts";
+import { slackConnection } from "../adapters/slack/connection.ts";
 import { typeformSource } from "../adapters/typeform/webhook.ts";
 import type { ConversationFact } from "../conversations/schemas.ts";
 import { verifyStandardWebhook } from "../platform/crypto/hmac.ts";
@@ -20,6 +21,8 @@ export type Verification = { ok: true; idempotencyKey: string } | { ok: false };
 export interface SourceAdapter {
   /** Can be created as a connection (the API door cannot). */
   isConnectionType: boolean;
+  /** A connection we only send through (Slack): its webhook URL refuses every delivery. */
+  isOutboundOnly?: boolean;
   configSchema: z.ZodType<Record<string, unknown>>;
   /** Completes a new connection's config (e.g. generates a secret); `shownOnce` is returned to the caller once. */
   prepareConfig?(config: Record<string, unknown>): {
@@ -108,6 +111,7 @@ export const SOURCES: Record<string, SourceAdapter> = {
   hubla: hublaSource,
   meta: metaSource,
   chatwoot: chatwootSource,
+  slack: slackConnection,
 };
 
 export function sourceFor(type: string): SourceAdapter | undefined {

@@ -117,10 +117,11 @@ export function NewConnectionForm({ onCreated }: { onCreated: () => void }) {
             <FieldError message={fieldErrors.get("name")} />
           </label>
           {CONFIG_FIELDS[type].map((field) => (
-            <label className="field" key={`${type}.${field.key}`}>
+            <label className="field" key={`${type}.${field.key}`} htmlFor={`config-${field.key}`}>
               <span>{t(`connections.config.${field.key}` as "connections.config.secret")}</span>
               {field.options ? (
                 <select
+                  id={`config-${field.key}`}
                   value={config[field.key] ?? field.options[0]}
                   onChange={(event) => setConfig({ ...config, [field.key]: event.target.value })}
                   aria-invalid={fieldErrors.has(field.key) || undefined}
@@ -135,6 +136,7 @@ export function NewConnectionForm({ onCreated }: { onCreated: () => void }) {
                 </select>
               ) : (
                 <input
+                  id={`config-${field.key}`}
                   value={config[field.key] ?? ""}
                   type={field.url ? "url" : "text"}
                   autoComplete="off"
