@@ -22,6 +22,7 @@ import {
   drainRateFromDatabase,
   waitForDrain,
 } from "./measure-drain.ts";
+import { measureEnrichment } from "./measure-enrichment.ts";
 import { runImportThroughApi } from "./measure-import.ts";
 import { preloadEvents } from "./preload-events.ts";
 import { type BenchResult, formatTable, result } from "./report.ts";
@@ -38,6 +39,8 @@ const USAGE = `npm run bench -- [options]      (or: funil bench [options])
   --seconds N         measured window per load test (default 10, quick 3)
   --connections N     concurrent connections (default 50)
   --import-rows N     rows of the generated CSV for import.rows (default 1000000; quick: 15000 on PostgreSQL, 10000 embedded)
+  --enrichment N      contacts for enrichment.rate (default 10000, quick 120) against a fake provider
+                      answering in 50 ms that allows --enrichment-rate R requests/s (default 100, quick 40)
   --profile DIR       write V8 CPU profiles of the server processes to DIR/<process>/ and print each
                       window's offsets; read them with
                       tsx bench/summarize-profile.ts DIR/funil-intake --from A --to B
@@ -61,6 +64,8 @@ interface BenchOptions {
   drainMaxSeconds: number;
   /** Rows of the generated CSV for import.rows. */
   importRows: number;
+  /** enrichment.rate: contacts, and the fake provider's requests per second. */
+  enrichment: { contacts: number; ratePerSecond: number };
 }
 
 function parseOptions(args: string[]): BenchOptions | string {
@@ -72,6 +77,8 @@ function parseOptions(args: string[]): BenchOptions | string {
     connections?: string;
     profile?: string;
     "import-rows"?: string;
+    enrichment?: string;
+    "enrichment-rate"?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -84,6 +91,8 @@ function parseOptions(args: string[]): BenchOptions | string {
         connections: { type: "string" },
         profile: { type: "string" },
         "import-rows": { type: "string" },
+        enrichment: { type: "string" },
+        "enrichment-rate": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -104,10 +113,18 @@ function parseOptions(args: string[]): BenchOptions | string {
     : quick
       ? process.env.DATABASE_URL
         ? 15_000
-        : 10_000
+        : 6_000
       : 1_000_000;
   if (!Number.isInteger(importRows) || importRows < 1_000 || importRows > 10_000_000) {
     return `--import-rows: 1000 to 10000000\n\n${USAGE}`;
+  }
+  const enrichmentContacts = values.enrichment ? Number(values.enrichment) : quick ? 120 : 10_000;
+  const enrichmentRate = values["enrichment-rate"] ? Number(values["enrichment-rate"]) : quick ? 40 : 100;
+  if (!Number.isInteger(enrichmentContacts) || enrichmentContacts < 10 || enrichmentContacts > 1_000_000) {
+    return `--enrichment: 10 to 1000000\n\n${USAGE}`;
+  }
+  if (!Number.isFinite(enrichmentRate) || enrichmentRate < 1 || enrichmentRate > 2_000) {
+    return `--enrichment-rate: 1 to 2000\n\n${USAGE}`;
   }
   return {
     quick,
@@ -122,6 +139,7 @@ function parseOptions(args: string[]): BenchOptions | string {
     preloadMaxSeconds: quick ? 3 : 10,
     drainMaxSeconds: quick ? 10 : 30,
     importRows,
+    enrichment: { contacts: enrichmentContacts, ratePerSecond: enrichmentRate },
   };
 }
 
@@ -679,6 +697,22 @@ export async function runBench(args: string[]): Promise<number> {
       measure(options, database, controller.signal, progress),
       aborted,
     ]);
+    // enrichment.rate: the real pipeline in this process, against a paced fake provider.
+    progress(
+      `enrichment.rate: ${options.enrichment.contacts} contacts at ${options.enrichment.ratePerSecond} requests/s`,
+    );
+    const enrichment = await measureEnrichment({
+      contacts: options.enrichment.contacts,
+      ratePerSecond: options.enrichment.ratePerSecond,
+    });
+    progress(
+      `enrichment.rate: ${enrichment.enriched}/${enrichment.contacts} enriched in ${enrichment.seconds} s, ` +
+        `${enrichment.requests} requests, ${enrichment.overBudget} over budget, ${enrichment.lost} lost`,
+    );
+    if (enrichment.lost > 0) problems.push(`enrichment.rate: ${enrichment.lost} contacts not enriched`);
+    if (enrichment.overBudget > 0)
+      problems.push(`enrichment.rate: ${enrichment.overBudget} requests over budget`);
+    results.push(result("enrichment.rate", "contacts/s", enrichment.value, enrichment.baseline, "higher"));
     const mode = database.kind === "postgres" ? "PostgreSQL" : "embedded PGlite";
     if (!options.json) {
       console.log(

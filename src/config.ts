@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   FUNIL_YOUTUBE_API_KEY: z.string().min(1).optional(),
   /** Days an enrichment stays fresh before the scheduler runs it again. */
   FUNIL_ENRICHMENT_FRESH_DAYS: z.coerce.number().int().positive().default(30),
+  /** An alert goes to Slack when the day's enrichment success rate falls under this fraction. */
+  FUNIL_ENRICHMENT_ALERT_BELOW: z.coerce.number().min(0).max(1).default(0.6),
   /**
    * Hosts (host or host:port, comma-separated) that outbound fetching may reach although they resolve to
    * private or loopback addresses: for local test servers only. Empty in production.
@@ -112,7 +114,7 @@ export function parseConfig(env: Env) {
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ""),
     },
-    enrichment: { freshDays: e.FUNIL_ENRICHMENT_FRESH_DAYS },
+    enrichment: { freshDays: e.FUNIL_ENRICHMENT_FRESH_DAYS, alertBelow: e.FUNIL_ENRICHMENT_ALERT_BELOW },
   });
 }
 

@@ -1,6 +1,8 @@
+import { adLibraryJobs } from "./ad-library/jobs.ts";
 import { alertJobs } from "./alerts/jobs.ts";
 import { captureJobs } from "./capture/jobs.ts";
 import type { Deps } from "./deps.ts";
+import { enrichmentJobs } from "./enrichment/jobs.ts";
 import { importJobs } from "./imports/jobs.ts";
 import { outboundJobs } from "./outbound/jobs.ts";
 import type { JobDefinition } from "./platform/queue/queue.ts";
@@ -13,6 +15,8 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...scoringJobs(deps),
     ...importJobs(deps),
     ...outboundJobs(deps),
+    ...enrichmentJobs(deps),
     ...alertJobs(deps),
+    ...adLibraryJobs(deps),
   ];
 }

@@ -1,9 +1,11 @@
+import { registerAdLibraryRoutes } from "./ad-library/routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
 import type { Deps } from "./deps.ts";
+import { registerEnrichmentRoutes } from "./enrichment/routes.ts";
 import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
 import { registerOutboundRoutes } from "./outbound/routes.ts";
@@ -22,5 +24,7 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerStudentRoutes(app, deps);
   registerConversationRoutes(app, deps);
   registerOutboundRoutes(app, deps);
+  registerEnrichmentRoutes(app, deps);
+  registerAdLibraryRoutes(app, deps);
   registerAlertRoutes(app, deps);
 }

@@ -1,4 +1,5 @@
 import type { Deps } from "../deps.ts";
+import { getLeadEnrichment, type LeadEnrichmentView } from "../enrichment/get-lead-enrichment.ts";
 import type { ContactRow, ScoreReason, Temperature } from "../platform/db/schema.ts";
 import { notFound } from "../platform/http/errors.ts";
 
@@ -55,7 +56,7 @@ export interface ContactDetailView extends ContactView {
     undoneAt: string | null;
   }[];
   scoreHistory: { score: number; temperature: string; ruleSetVersion: number; at: string }[];
-  enrichment: Record<string, unknown> | null;
+  enrichment: LeadEnrichmentView | null;
 }
 
 type ScoreRow =
@@ -125,7 +126,7 @@ export async function getContact(
     .where("workspace_id", "=", input.workspaceId)
     .executeTakeFirst();
   if (!row || (row.deleted_at && !input.includeDeleted)) throw notFound("Lead");
-  const [identities, touches, score, merges, history] = await Promise.all([
+  const [identities, touches, score, merges, history, enrichment] = await Promise.all([
     deps.db
       .selectFrom("contact_identities")
       .select(["kind", "value"])
@@ -157,6 +158,7 @@ export async function getContact(
       .orderBy("id", "desc")
       .limit(50)
       .execute(),
+    getLeadEnrichment(deps, { workspaceId: row.workspace_id, contactId: row.id }),
   ]);
   const sources = [...new Set(touches.map((touch) => touch.source))];
   return {
@@ -183,6 +185,6 @@ export async function getContact(
       ruleSetVersion: entry.rule_set_version,
       at: entry.at.toISOString(),
     })),
-    enrichment: null,
+    enrichment,
   };
 }

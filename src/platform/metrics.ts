@@ -31,6 +31,36 @@ export function createMetrics() {
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),
+    enrichmentProviderCalls: new Counter({
+      name: "funil_enrichment_provider_calls_total",
+      help: "Enrichment provider runs per contact, by provider and outcome (enriched, partial's reason, failure code)",
+      labelNames: ["provider", "outcome"] as const,
+      registers: [registry],
+    }),
+    enrichmentProviderDuration: new Histogram({
+      name: "funil_enrichment_provider_duration_seconds",
+      help: "Time one provider took for one contact (budget waits and retries included)",
+      labelNames: ["provider"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    enrichmentContacts: new Counter({
+      name: "funil_enrichment_contacts_total",
+      help: "Contacts enriched, by resulting status",
+      labelNames: ["status"] as const,
+      registers: [registry],
+    }),
+    enrichmentLeadDuration: new Histogram({
+      name: "funil_enrichment_lead_duration_seconds",
+      help: "Time to enrich one lead (all networks)",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    enrichmentCoverage: new Gauge({
+      name: "funil_enrichment_coverage_ratio",
+      help: "Share of contacts with a handle that are enriched (all workspaces; updated by the sweep)",
+      registers: [registry],
+    }),
     queueBacklog: new Gauge({
       name: "funil_inbox_backlog",
       help: "Inbox events waiting to be processed",

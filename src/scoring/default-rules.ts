@@ -69,5 +69,16 @@ export const DEFAULT_RULE_SET: RuleSetInput = {
         { min: 20000, points: 10 },
       ],
     },
+    {
+      id: "creator_tier",
+      label: "Nível de criador (enriquecimento)",
+      type: "creator_tier",
+      enabled: true,
+      tiers: [
+        { tier: "micro", points: 3 },
+        { tier: "mid", points: 6 },
+        { tier: "macro", points: 10 },
+      ],
+    },
   ],
 };

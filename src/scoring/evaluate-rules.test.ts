@@ -47,4 +47,15 @@ describe("evaluateRules with the default (StreamLeads) rule set", () => {
     const rules = DEFAULT_RULE_SET.rules.map((rule) => ({ ...rule, enabled: rule.id !== "required_fields" }));
     expect(evaluateRules({ ...DEFAULT_RULE_SET, rules }, complete).reasons).toEqual([]);
   });
+
+  it("gives the points of the contact's creator tier (from enrichment), none without a tier", () => {
+    expect(evaluateRules(DEFAULT_RULE_SET, { ...complete, creatorTier: "mid" }).reasons).toContainEqual({
+      rule: "creator_tier",
+      label: "Nível de criador (enriquecimento)",
+      points: 6,
+    });
+    expect(evaluateRules(DEFAULT_RULE_SET, { ...complete, creatorTier: "macro" }).score).toBe(20);
+    expect(evaluateRules(DEFAULT_RULE_SET, { ...complete, creatorTier: "unknown" }).score).toBe(10);
+    expect(evaluateRules(DEFAULT_RULE_SET, { ...complete, creatorTier: null }).score).toBe(10);
+  });
 });

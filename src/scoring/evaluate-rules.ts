@@ -11,6 +11,8 @@ export interface ScoringSubject {
   city?: string | null;
   income?: number | null;
   instagram?: string | null;
+  /** The creator tier from enrichment (micro, mid, macro… per workspace), null when none. */
+  creatorTier?: string | null;
   custom?: Record<string, unknown>;
 }
 
@@ -30,7 +32,7 @@ function fold(text: string): string {
 
 function read(subject: ScoringSubject, path: string): unknown {
   if (path.startsWith("custom.")) return subject.custom?.[path.slice("custom.".length)];
-  return subject[path as keyof Omit<ScoringSubject, "custom">];
+  return subject[path as keyof Omit<ScoringSubject, "custom" | "creatorTier">];
 }
 
 function isFilled(value: unknown): boolean {
@@ -71,6 +73,10 @@ function points(rule: Rule, subject: ScoringSubject): number {
         }
       }
       return best;
+    }
+    case "creator_tier": {
+      if (!subject.creatorTier) return 0;
+      return rule.tiers.find((entry) => entry.tier === subject.creatorTier)?.points ?? 0;
     }
   }
 }

@@ -43,6 +43,24 @@ export const RuleSchema = z.discriminatedUnion("type", [
       .min(1)
       .max(30),
   }),
+  /** Points by the creator tier enrichment gave the contact (tiers: GET /api/v1/enrichment/tiers). */
+  z.object({
+    ...base,
+    type: z.literal("creator_tier"),
+    tiers: z
+      .array(
+        z.object({
+          tier: z.string().regex(/^[a-z0-9_-]{1,32}$/),
+          points: z.number().int().min(-100).max(100),
+        }),
+      )
+      .min(1)
+      .max(10)
+      .refine(
+        (tiers) => new Set(tiers.map((entry) => entry.tier)).size === tiers.length,
+        "tiers must be unique",
+      ),
+  }),
 ]);
 
 export type Rule = z.infer<typeof RuleSchema>;

@@ -1,4 +1,5 @@
 import type { Transaction } from "kysely";
+import { readCreatorTier } from "../enrichment/read-creator-tier.ts";
 import type { ContactRow, DB } from "../platform/db/schema.ts";
 import { evaluateRules, type ScoreResult, type ScoringSubject } from "./evaluate-rules.ts";
 import { getRuleSet } from "./get-rule-set.ts";
@@ -28,7 +29,11 @@ export async function scoreContact(
 ): Promise<ScoreResult & { isChanged: boolean }> {
   const { contact, at } = input;
   const ruleSet = await getRuleSet(trx, contact.workspace_id);
-  const result = evaluateRules(ruleSet, scoringSubject(contact));
+  // The creator tier lives with enrichment; only read when a rule looks at it.
+  const needsTier =
+    !input.isNew && ruleSet.rules.some((rule) => rule.enabled && rule.type === "creator_tier");
+  const creatorTier = needsTier ? await readCreatorTier(trx, contact.id) : null;
+  const result = evaluateRules(ruleSet, { ...scoringSubject(contact), creatorTier });
   const previous = input.isNew
     ? undefined
     : await trx

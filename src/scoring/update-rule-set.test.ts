@@ -37,6 +37,7 @@ describe("scoring rules per workspace", () => {
       "high_ticket_interest",
       "served_city",
       "income_bonus",
+      "creator_tier",
     ]);
   });
 

@@ -3,12 +3,15 @@ import { useSession } from "./api/session.ts";
 import { AppHeader } from "./components/app-header.tsx";
 import { EmptyState } from "./components/status-states.tsx";
 import { useLanguage, useT } from "./i18n.ts";
+import { AdLibraryPage } from "./pages/ad-library/ad-library-page.tsx";
 import { ConnectionsPage } from "./pages/connections/connections-page.tsx";
+import { EnrichmentPage } from "./pages/enrichment/enrichment-page.tsx";
 import { EventsPage } from "./pages/events/events-page.tsx";
 import { ImportsPage } from "./pages/imports/imports-page.tsx";
 import { LeadDetailPage } from "./pages/lead-detail/lead-detail-page.tsx";
 import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
 import { href, navigate, type Route, useRoute } from "./router.ts";
@@ -41,9 +44,12 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
+  if (section === "enrichment" && !id) return <EnrichmentPage />;
   if (section === "connections" && !id) return <ConnectionsPage />;
   if (section === "imports" && !id) return <ImportsPage />;
   if (section === "triage" && !id) return <TriagePage />;
+  if (section === "outbound" && !id) return <OutboundPage />;
+  if (section === "ad-library" && !id) return <AdLibraryPage />;
   if (!section || section === "login") return null;
   return <NotFound />;
 }

@@ -15,6 +15,9 @@ import type {
   TagEventView,
   TriageSenderView,
 } from "../../conversations/schemas.ts";
+import type { EnrichmentStats as BackendEnrichmentStats } from "../../enrichment/get-enrichment-stats.ts";
+import type { LeadEnrichmentDetail } from "../../enrichment/get-lead-enrichment.ts";
+import type { TierSettingsView as BackendTierSettingsView } from "../../enrichment/manage-tiers.ts";
 import type { ImportView } from "../../imports/schemas.ts";
 import type { Rule, RuleSet, RuleSetInput } from "../../scoring/schemas.ts";
 
@@ -30,6 +33,9 @@ export type Segment = SegmentView;
 export type InboxEvent = EventView;
 export type ScoringRule = Rule;
 export type ScoringRuleSetInput = RuleSetInput;
+export type LeadEnrichment = LeadEnrichmentDetail;
+export type EnrichmentStats = BackendEnrichmentStats;
+export type TierSettingsView = BackendTierSettingsView;
 
 export interface Page<T> {
   items: T[];
@@ -111,3 +117,23 @@ export interface TriageDecideResult {
 
 /** A Chatwoot label added to or removed from a conversation. */
 export type TagEvent = TagEventView;
+
+// Outbound prospecting: sources, their runs and the candidates a run found.
+
+export type {
+  CandidateOutcome as OutboundCandidateOutcome,
+  CandidateView as OutboundCandidate,
+  RunView as OutboundRun,
+  Schedule as OutboundSchedule,
+  SourceKind as OutboundSourceKind,
+  SourceView as OutboundSource,
+} from "../../outbound/schemas.ts";
+
+// Meta Ad Library capture: settings, runs (weekly or on demand) and the advertisers found.
+
+export type {
+  AdvertiserView as AdLibraryAdvertiser,
+  RunStatus as AdLibraryRunStatus,
+  RunView as AdLibraryRun,
+  SettingsView as AdLibrarySettings,
+} from "../../ad-library/schemas.ts";

@@ -9,6 +9,9 @@ const NAV = [
   { path: "/events", label: "nav.events" },
   { path: "/connections", label: "nav.connections" },
   { path: "/imports", label: "nav.imports" },
+  { path: "/outbound", label: "nav.outbound" },
+  { path: "/ad-library", label: "nav.adLibrary" },
+  { path: "/enrichment", label: "enrichment.nav" },
   { path: "/scoring", label: "nav.scoring" },
 ] as const;
 

@@ -31,10 +31,14 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
         )}
         {connection.disabledAt && <span className="badge">{t("connections.disabled")}</span>}
       </header>
-      <div className="webhook-url">
-        <code>{url}</code>
-        <CopyButton text={url} label={t("connections.webhookUrl")} />
-      </div>
+      {connection.isOutboundOnly ? (
+        <p className="muted">{t("connections.outboundOnly")}</p>
+      ) : (
+        <div className="webhook-url">
+          <code>{url}</code>
+          <CopyButton text={url} label={t("connections.webhookUrl")} />
+        </div>
+      )}
       <dl className="connection-stats">
         <div>
           <dt>{t("connections.lastDelivery")}</dt>

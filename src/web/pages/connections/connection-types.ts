@@ -7,6 +7,7 @@ export const CONNECTION_TYPES = [
   "hubla",
   "meta",
   "chatwoot",
+  "slack",
 ] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
 
@@ -38,6 +39,7 @@ export const CONFIG_FIELDS: Record<ConnectionType, ConfigField[]> = {
     { key: "accountId" },
     { key: "webhookSecret", secret: true },
   ],
+  slack: [{ key: "webhookUrl", secret: true }],
 };
 
 export function isConnectionType(value: string): value is ConnectionType {

@@ -10,6 +10,7 @@ import { href, navigate } from "../../router.ts";
 import { LeadAudit } from "./lead-audit.tsx";
 import { LeadConversations, LeadTagEvents } from "./lead-conversations.tsx";
 import { LeadEditForm } from "./lead-edit-form.tsx";
+import { LeadEnrichmentPanel } from "./lead-enrichment-panel.tsx";
 import { LeadMerges } from "./lead-merges.tsx";
 import { LeadProfile } from "./lead-profile.tsx";
 import { LeadScorePanel } from "./lead-score-panel.tsx";
@@ -100,6 +101,7 @@ export function LeadDetailPage({ id }: { id: string }) {
         <LeadProfile lead={data} />
         <LeadScorePanel lead={data} />
       </div>
+      <LeadEnrichmentPanel leadId={data.id} />
       <div className="detail-grid">
         <LeadTouches touches={data.touches} />
         <LeadMerges merges={data.merges} onChanged={refresh} />

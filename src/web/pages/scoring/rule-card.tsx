@@ -4,6 +4,7 @@ import { NumberInput } from "../../components/number-input.tsx";
 import { TagList } from "../../components/tag-list.tsx";
 import { isMessageKey, type Translate, useT } from "../../i18n.ts";
 import { BandsTable } from "./bands-table.tsx";
+import { CreatorTierPoints } from "./creator-tier-points.tsx";
 
 function fieldName(field: string, t: Translate): string {
   const key = `field.${field}`;
@@ -29,7 +30,7 @@ export function RuleCard({ rule, onChange }: { rule: ScoringRule; onChange: (rul
           <strong>{rule.label}</strong>
           <span className="tag">{t(`scoring.type.${rule.type}`)}</span>
         </div>
-        {rule.type !== "bands" && (
+        {rule.type !== "bands" && rule.type !== "creator_tier" && (
           <label className="field field-inline" htmlFor={pointsId}>
             <span>{t("scoring.points")}</span>
             <NumberInput
@@ -88,5 +89,7 @@ function RuleDescription({
           />
         </div>
       );
+    case "creator_tier":
+      return <CreatorTierPoints rule={rule} onChange={onChange} t={t} />;
   }
 }
