@@ -1,24 +1,15 @@
 import { MetaConfigSchema } from "../adapters/meta/schemas.ts";
-import { openConnectionConfig } from "../capture/connection-config.ts";
+import { findConnectionConfig } from "../capture/find-connection-config.ts";
 import type { Deps } from "../deps.ts";
 import { metaGraphProvider } from "./meta-graph-provider.ts";
 import { type AdLibraryProvider, AdLibraryProviderError } from "./providers.ts";
 
 /** The workspace's Meta access token (first enabled `meta` connection that has one), or null. */
 export async function findMetaAccessToken(deps: Deps, workspaceId: string): Promise<string | null> {
-  const rows = await deps.db
-    .selectFrom("connections")
-    .select(["config"])
-    .where("workspace_id", "=", workspaceId)
-    .where("type", "=", "meta")
-    .where("disabled_at", "is", null)
-    .orderBy("created_at")
-    .execute();
-  for (const row of rows) {
-    const parsed = MetaConfigSchema.safeParse(openConnectionConfig(deps, row.config));
-    if (parsed.success && parsed.data.accessToken) return parsed.data.accessToken;
-  }
-  return null;
+  return findConnectionConfig(deps, { workspaceId, type: "meta" }, (config) => {
+    const parsed = MetaConfigSchema.safeParse(config);
+    return parsed.success && parsed.data.accessToken ? parsed.data.accessToken : null;
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/schemas.ts";
+import { findInboxEventsByKey } from "../capture/find-inbox-events.ts";
 import { type IngestItem, ingestLeads, RepeatedRequestError } from "../capture/ingest-leads.ts";
 import { normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema, UpdateContactSchema } from "../contacts/schemas.ts";
@@ -78,21 +79,12 @@ export async function landAdvertisers(deps: Deps, run: { id: string; workspaceId
 async function landChunk(deps: Deps, run: { id: string; workspaceId: string }, advertisers: Advertiser[]) {
   const db = adLibraryDb(deps.db);
   const now = deps.clock.now();
-  const events = new Map(
-    (
-      await db
-        .selectFrom("inbox_events")
-        .select(["id", "idempotency_key", "status", "contact_id"])
-        .where("workspace_id", "=", run.workspaceId)
-        .where("source", "=", META_ADS_SOURCE)
-        .where(
-          "idempotency_key",
-          "in",
-          advertisers.map((advertiser) => eventKey(run.id, advertiser.page_id)),
-        )
-        .execute()
-    ).map((event) => [event.idempotency_key, event]),
-  );
+  const events = await findInboxEventsByKey(deps, {
+    workspaceId: run.workspaceId,
+    source: META_ADS_SOURCE,
+    keys: advertisers.map((advertiser) => eventKey(run.id, advertiser.page_id)),
+  });
+
   const people = await resolveContacts(
     deps,
     run.workspaceId,
@@ -170,20 +162,13 @@ async function landChunk(deps: Deps, run: { id: string; workspaceId: string }, a
     });
     deps.metrics.inboxEvents.labels(META_ADS_SOURCE, "processed").inc(created);
     if (repeated.length > 0) {
-      const landed = await db
-        .selectFrom("inbox_events")
-        .select(["idempotency_key", "contact_id"])
-        .where("workspace_id", "=", run.workspaceId)
-        .where("source", "=", META_ADS_SOURCE)
-        .where(
-          "idempotency_key",
-          "in",
-          repeated.map((item) => item.key),
-        )
-        .execute();
-      const byKey = new Map(landed.map((row) => [row.idempotency_key, row.contact_id]));
+      const landed = await findInboxEventsByKey(deps, {
+        workspaceId: run.workspaceId,
+        source: META_ADS_SOURCE,
+        keys: repeated.map((item) => item.key),
+      });
       for (const item of repeated) {
-        const contactId = byKey.get(item.key);
+        const contactId = landed.get(item.key)?.contact_id;
         if (contactId) links.push({ advertiserId: item.advertiserId, contactId });
       }
     }

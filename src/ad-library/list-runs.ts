@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../platform/http/cursor.ts";
-import { AppError, notFound } from "../platform/http/errors.ts";
+import { olderThanCursor, pageOf } from "../platform/http/cursor.ts";
+import { notFound } from "../platform/http/errors.ts";
 import { adLibraryDb, type RunStatus, type RunTrigger, type RunView } from "./schemas.ts";
 
 interface RunRow {
@@ -83,29 +83,11 @@ export async function listRuns(
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(input.limit + 1);
-  const after = decodeCursor(input.cursor);
-  if (after) {
-    const [at, id] = after;
-    if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
-      throw new AppError("invalid_input", "The cursor is not valid", [
-        { field: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", new Date(at)),
-        eb.and([eb("created_at", "=", new Date(at)), eb("id", "<", id)]),
-      ]),
-    );
-  }
+  const after = olderThanCursor(input.cursor, "created_at");
+  if (after) query = query.where(after);
   const rows = await query.execute();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toView),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-  };
+  const { page, nextCursor } = pageOf(rows, input.limit, (row) => row.created_at);
+  return { items: page.map(toView), nextCursor };
 }
 
 /** One capture with its counts; 404 outside the workspace. */

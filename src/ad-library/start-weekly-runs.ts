@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
-import { enqueueMany } from "../platform/queue/queue.ts";
+import { reenqueueStalledRuns } from "../platform/queue/recover-stalled-runs.ts";
 import { adLibraryDb, RUN_AD_LIBRARY_JOB, RUN_LEASE_MS } from "./schemas.ts";
 import { RunInProgressError, startRun } from "./start-run.ts";
 
@@ -41,25 +41,11 @@ export async function startWeeklyRuns(deps: Deps): Promise<{ started: number; re
       if (!(error instanceof RunInProgressError)) throw error;
     }
   }
-  const stalled = await db
-    .selectFrom("ad_library_runs")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("status", "=", "running"), eb("locked_until", "<", now)]),
-        eb.and([
-          eb("status", "=", "queued"),
-          eb("locked_until", "is", null),
-          eb("created_at", "<", new Date(now.getTime() - RUN_LEASE_MS)),
-        ]),
-      ]),
-    )
-    .execute();
-  if (stalled.length > 0) {
-    await enqueueMany(
-      deps.db,
-      stalled.map((run) => ({ queue: RUN_AD_LIBRARY_JOB, payload: { runId: run.id } })),
-    );
-  }
-  return { started, recovered: stalled.length };
+  const recovered = await reenqueueStalledRuns(deps.db, {
+    table: "ad_library_runs",
+    job: RUN_AD_LIBRARY_JOB,
+    now,
+    leaseMs: RUN_LEASE_MS,
+  });
+  return { started, recovered };
 }

@@ -5,7 +5,7 @@ import {
   GraphApiError,
 } from "../adapters/meta/business-discovery.ts";
 import { MetaConfigSchema } from "../adapters/meta/schemas.ts";
-import { openConnectionConfig } from "../capture/connection-config.ts";
+import { findConnectionConfig } from "../capture/find-connection-config.ts";
 import type { Deps } from "../deps.ts";
 import { computeInstagramMetrics, needsOlderMedia } from "./compute-instagram-metrics.ts";
 import { extractBioContacts } from "./extract-bio-contacts.ts";
@@ -104,20 +104,14 @@ export function instagramProvider(options: InstagramProviderOptions): Enrichment
     handleFor: (subject) => subject.instagram,
     classify: classifyInstagram,
     async connect(deps: Deps, workspaceId: string) {
-      const rows = await deps.db
-        .selectFrom("connections")
-        .select(["config"])
-        .where("workspace_id", "=", workspaceId)
-        .where("type", "=", "meta")
-        .where("disabled_at", "is", null)
-        .orderBy("created_at")
-        .execute();
-      for (const row of rows) {
-        const parsed = MetaConfigSchema.safeParse(openConnectionConfig(deps, row.config));
-        if (parsed.success && parsed.data.igUserId && parsed.data.accessToken) {
-          const { igUserId, accessToken } = parsed.data;
-          return session(deps.config.outbound.metaGraphUrl, igUserId, accessToken, options);
-        }
+      const found = await findConnectionConfig(deps, { workspaceId, type: "meta" }, (config) => {
+        const parsed = MetaConfigSchema.safeParse(config);
+        return parsed.success && parsed.data.igUserId && parsed.data.accessToken
+          ? { igUserId: parsed.data.igUserId, accessToken: parsed.data.accessToken }
+          : null;
+      });
+      if (found) {
+        return session(deps.config.outbound.metaGraphUrl, found.igUserId, found.accessToken, options);
       }
       return {
         skip: "no_connection" as const,

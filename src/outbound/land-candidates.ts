@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Actor } from "../auth/schemas.ts";
+import { findInboxEventsByKey } from "../capture/find-inbox-events.ts";
 import { type IngestItem, ingestLeads, RepeatedRequestError } from "../capture/ingest-leads.ts";
 import { type NormalizedLead, normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema } from "../contacts/schemas.ts";
@@ -126,19 +127,11 @@ async function decide(deps: Deps, run: RunRef, candidates: Pending[]): Promise<D
   }
 
   // 3. Landings a crashed attempt of this run already made.
-  const events = new Map<string, { status: string; contact_id: string | null; id: string }>();
-  const found = await db
-    .selectFrom("inbox_events")
-    .select(["id", "idempotency_key", "status", "contact_id"])
-    .where("workspace_id", "=", run.workspace_id)
-    .where("source", "=", OUTBOUND_SOURCE)
-    .where(
-      "idempotency_key",
-      "in",
-      keys.map((key) => eventKey(run.id, key)),
-    )
-    .execute();
-  for (const event of found) events.set(event.idempotency_key, event);
+  const events = await findInboxEventsByKey(deps, {
+    workspaceId: run.workspace_id,
+    source: OUTBOUND_SOURCE,
+    keys: keys.map((key) => eventKey(run.id, key)),
+  });
 
   const actor: Actor = {
     type: run.created_by ? "user" : "system",
@@ -232,23 +225,16 @@ async function decide(deps: Deps, run: RunRef, candidates: Pending[]): Promise<D
       }
     });
     if (repeated.length > 0) {
-      const landed = await db
-        .selectFrom("inbox_events")
-        .select(["idempotency_key", "contact_id"])
-        .where("workspace_id", "=", run.workspace_id)
-        .where("source", "=", OUTBOUND_SOURCE)
-        .where(
-          "idempotency_key",
-          "in",
-          repeated.map((item) => item.key),
-        )
-        .execute();
-      const byKey = new Map(landed.map((row) => [row.idempotency_key, row.contact_id]));
+      const landed = await findInboxEventsByKey(deps, {
+        workspaceId: run.workspace_id,
+        source: OUTBOUND_SOURCE,
+        keys: repeated.map((item) => item.key),
+      });
       for (const item of repeated) {
         decisions.push({
           id: item.id,
           outcome: "landed",
-          contactId: byKey.get(item.key) ?? null,
+          contactId: landed.get(item.key)?.contact_id ?? null,
           reason: null,
         });
       }

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../platform/http/cursor.ts";
+import { decodeCursor, encodeCursor, pageOf } from "../platform/http/cursor.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import {
   type CandidateOutcome,
@@ -73,13 +73,8 @@ export async function listRuns(
     );
   }
   const rows = await query.execute();
-  const page = rows.slice(0, input.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toView),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-  };
+  const { page, nextCursor } = pageOf(rows, input.limit, (row) => row.created_at);
+  return { items: page.map(toView), nextCursor };
 }
 
 /** One run with its counts and progress; 404 outside the workspace. */

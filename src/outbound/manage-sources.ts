@@ -2,8 +2,8 @@ import type { Selectable } from "kysely";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../platform/http/cursor.ts";
-import { AppError, notFound } from "../platform/http/errors.ts";
+import { olderThanCursor, pageOf } from "../platform/http/cursor.ts";
+import { notFound } from "../platform/http/errors.ts";
 import {
   type CreateSourceInput,
   type OutboundSourcesTable,
@@ -71,7 +71,7 @@ export async function listSources(
   deps: Deps,
   input: { workspaceId: string; limit: number; cursor?: string | undefined },
 ): Promise<{ items: SourceView[]; nextCursor: string | null }> {
-  const after = decodeCursor(input.cursor);
+  const after = olderThanCursor(input.cursor, "created_at");
   let query = outboundDb(deps.db)
     .selectFrom("outbound_sources")
     .selectAll()
@@ -79,32 +79,14 @@ export async function listSources(
     .orderBy("created_at", "desc")
     .orderBy("id", "desc")
     .limit(input.limit + 1);
-  if (after) {
-    const [at, id] = after;
-    if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
-      throw new AppError("invalid_input", "The cursor is not valid", [
-        { field: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    query = query.where((eb) =>
-      eb.or([
-        eb("created_at", "<", new Date(at)),
-        eb.and([eb("created_at", "=", new Date(at)), eb("id", "<", id)]),
-      ]),
-    );
-  }
+  if (after) query = query.where(after);
   const rows = await query.execute();
-  const page = rows.slice(0, input.limit);
+  const { page, nextCursor } = pageOf(rows, input.limit, (row) => row.created_at);
   const runs = await lastRuns(
     deps,
     page.map((row) => row.id),
   );
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => toView(row, runs.get(row.id))),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
-  };
+  return { items: page.map((row) => toView(row, runs.get(row.id))), nextCursor };
 }
 
 export async function getSource(

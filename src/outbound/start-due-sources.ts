@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
-import { enqueueMany } from "../platform/queue/queue.ts";
+import { reenqueueStalledRuns } from "../platform/queue/recover-stalled-runs.ts";
 import { outboundDb, RUN_LEASE_MS, RUN_SOURCE_JOB } from "./schemas.ts";
 import { RunInProgressError, startRun } from "./start-run.ts";
 
@@ -50,26 +50,11 @@ export async function startDueSources(deps: Deps): Promise<{ started: number; re
       if (!(error instanceof RunInProgressError)) throw error;
     }
   }
-  // Runs whose runner died (lease over) or whose job never ran (queued for longer than a lease).
-  const stalled = await db
-    .selectFrom("outbound_runs")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("status", "=", "running"), eb("locked_until", "<", now)]),
-        eb.and([
-          eb("status", "=", "queued"),
-          eb("locked_until", "is", null),
-          eb("created_at", "<", new Date(now.getTime() - RUN_LEASE_MS)),
-        ]),
-      ]),
-    )
-    .execute();
-  if (stalled.length > 0) {
-    await enqueueMany(
-      deps.db,
-      stalled.map((run) => ({ queue: RUN_SOURCE_JOB, payload: { runId: run.id } })),
-    );
-  }
-  return { started, recovered: stalled.length };
+  const recovered = await reenqueueStalledRuns(deps.db, {
+    table: "outbound_runs",
+    job: RUN_SOURCE_JOB,
+    now,
+    leaseMs: RUN_LEASE_MS,
+  });
+  return { started, recovered };
 }

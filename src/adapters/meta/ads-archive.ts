@@ -1,6 +1,6 @@
 import { ExponentialBackoff, halfJitterGenerator, handleWhen, retry } from "cockatiel";
 import { z } from "zod";
-import { type GraphUsage, parseGraphUsage } from "./business-discovery.ts";
+import { type GraphUsage, readGraphAnswer } from "./graph-errors.ts";
 
 /**
  * Meta Ad Library API `GET /ads_archive` (WIRE-FORMATS §1.5): ads matching a search term, delivered to
@@ -28,15 +28,6 @@ const AdSchema = z.object({
 const PageSchema = z.object({
   data: z.array(z.unknown()).default([]),
   paging: z.object({ next: z.string().optional() }).optional(),
-});
-
-const GraphErrorSchema = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    type: z.string().optional(),
-    code: z.number().optional(),
-    error_subcode: z.number().optional(),
-  }),
 });
 
 /** The fields asked for: what the capture needs, no creative text. */
@@ -221,17 +212,8 @@ async function fetchPage(url: string, query: AdsArchiveQuery, options: AdsArchiv
     const reason = error instanceof Error && error.name === "TimeoutError" ? "timed out" : "unreachable";
     throw new AdsArchiveError(`Meta Ad Library ${reason}`, 0, undefined, undefined);
   }
-  const usage = parseGraphUsage(response.headers);
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  const failure = GraphErrorSchema.safeParse(body);
-  if (!response.ok || failure.success) {
-    const error = failure.success ? failure.data.error : undefined;
+  const { usage, body, failed, error } = await readGraphAnswer(response);
+  if (failed) {
     const words = error?.message ? cleanMessage(error.message, query.accessToken) : `HTTP ${response.status}`;
     const codes = [
       error?.code !== undefined ? `code ${error.code}` : null,

@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeApi, graphError, startFakeGraphApi } from "../../enrichment/fake-apis.ts";
-import {
-  businessDiscoveryUrl,
-  fetchBusinessDiscovery,
-  GraphApiError,
-  parseGraphUsage,
-} from "./business-discovery.ts";
+import { businessDiscoveryUrl, fetchBusinessDiscovery, GraphApiError } from "./business-discovery.ts";
+import { parseGraphUsage } from "./graph-errors.ts";
 
 const IG = "17841455500011122";
 const TOKEN = "EAAG-test-token";

@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { type GraphUsage, parseGraphUsage, readGraphAnswer } from "./graph-errors.ts";
+
+/** Usage parsing lives in graph-errors.ts; still exported here for existing importers. */
 
 /**
  * Instagram Graph API `business_discovery` (WIRE-FORMATS §1.4): a Business/Creator account's public
@@ -39,16 +42,6 @@ const DiscoverySchema = z.object({
   id: z.string().optional(),
 });
 
-const GraphErrorSchema = z.object({
-  error: z.object({
-    message: z.string().optional(),
-    type: z.string().optional(),
-    code: z.number().optional(),
-    error_subcode: z.number().optional(),
-    fbtrace_id: z.string().optional(),
-  }),
-});
-
 export interface DiscoveredProfile {
   id: string;
   username?: string;
@@ -58,14 +51,6 @@ export interface DiscoveredProfile {
   followersCount?: number;
   followsCount?: number;
   mediaCount?: number;
-}
-
-/** Usage reported by Meta's headers, as the highest percentage seen, and when access comes back. */
-export interface GraphUsage {
-  /** 0–100 (can exceed 100 when throttled). */
-  percent: number;
-  /** Seconds until access is regained, when Meta says so. */
-  regainSeconds: number;
 }
 
 export type GraphFailureKind =
@@ -121,53 +106,6 @@ function classify(status: number, code: number | undefined, subcode: number | un
   return "bad_request" as const;
 }
 
-function percentages(value: unknown): number[] {
-  if (!value || typeof value !== "object") return [];
-  const out: number[] = [];
-  for (const key of ["call_count", "total_time", "total_cputime"]) {
-    const n = (value as Record<string, unknown>)[key];
-    if (typeof n === "number" && Number.isFinite(n)) out.push(n);
-  }
-  return out;
-}
-
-/** Reads `X-App-Usage` and `X-Business-Use-Case-Usage`; null when neither is present or readable. */
-export function parseGraphUsage(headers: Headers): GraphUsage | null {
-  const all: number[] = [];
-  let regainMinutes = 0;
-  let seen = false;
-  const app = headers.get("x-app-usage");
-  if (app) {
-    try {
-      all.push(...percentages(JSON.parse(app)));
-      seen = true;
-    } catch {
-      // unreadable header: ignored
-    }
-  }
-  const buc = headers.get("x-business-use-case-usage");
-  if (buc) {
-    try {
-      const parsed = JSON.parse(buc) as unknown;
-      if (parsed && typeof parsed === "object") {
-        for (const entries of Object.values(parsed as Record<string, unknown>)) {
-          if (!Array.isArray(entries)) continue;
-          for (const entry of entries) {
-            all.push(...percentages(entry));
-            const regain = (entry as Record<string, unknown>).estimated_time_to_regain_access;
-            if (typeof regain === "number" && regain > regainMinutes) regainMinutes = regain;
-          }
-        }
-        seen = true;
-      }
-    } catch {
-      // unreadable header: ignored
-    }
-  }
-  if (!seen) return null;
-  return { percent: all.length > 0 ? Math.max(...all) : 0, regainSeconds: regainMinutes * 60 };
-}
-
 const PROFILE_FIELDS = "id,username,name,biography,website,followers_count,follows_count,media_count";
 const MEDIA_FIELDS = "id,caption,like_count,comments_count,timestamp,media_type,media_product_type,permalink";
 
@@ -208,17 +146,8 @@ export async function fetchBusinessDiscovery(
     headers: { accept: "application/json" },
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  const usage = parseGraphUsage(response.headers);
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  const failure = GraphErrorSchema.safeParse(body);
-  if (!response.ok || failure.success) {
-    const error = failure.success ? failure.data.error : undefined;
+  const { usage, body, failed, error } = await readGraphAnswer(response);
+  if (failed) {
     const kind = classify(response.status, error?.code, error?.error_subcode, error?.message ?? "");
     throw new GraphApiError(kind, response.status, error?.code, error?.error_subcode, usage);
   }

@@ -1,8 +1,7 @@
 import { useState } from "react";
 import type { AdLibraryAdvertiser } from "../../api/types.ts";
 import { LoadMore } from "../../components/load-more.tsx";
-import { ProblemAlert } from "../../components/problem-alert.tsx";
-import { EmptyState, LoadingState } from "../../components/status-states.tsx";
+import { PagedListStates } from "../../components/paged-list-states.tsx";
 import { formatDate, formatNumber } from "../../format.ts";
 import { usePagedList } from "../../hooks/use-paged-list.ts";
 import { isMessageKey, useT } from "../../i18n.ts";
@@ -42,13 +41,7 @@ export function AdvertisersTable({ runId }: { runId: string | null }) {
           ))}
         </select>
       </label>
-      {list.loading && list.items.length === 0 ? (
-        <LoadingState />
-      ) : list.error && list.items.length === 0 ? (
-        <ProblemAlert error={list.error} onRetry={list.reload} />
-      ) : list.items.length === 0 ? (
-        <EmptyState title={t("adLibrary.advertisersEmpty")} />
-      ) : (
+      <PagedListStates list={list} emptyTitle={t("adLibrary.advertisersEmpty")}>
         <div className="table-wrap">
           <table className="data-table ad-library-advertisers">
             <thead>
@@ -111,7 +104,7 @@ export function AdvertisersTable({ runId }: { runId: string | null }) {
             </tbody>
           </table>
         </div>
-      )}
+      </PagedListStates>
       <LoadMore list={list} />
     </section>
   );

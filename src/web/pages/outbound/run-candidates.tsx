@@ -1,8 +1,7 @@
 import { useEffect, useState } from "react";
 import type { OutboundCandidate, OutboundCandidateOutcome, OutboundRun } from "../../api/types.ts";
 import { LoadMore } from "../../components/load-more.tsx";
-import { ProblemAlert } from "../../components/problem-alert.tsx";
-import { EmptyState, LoadingState } from "../../components/status-states.tsx";
+import { PagedListStates } from "../../components/paged-list-states.tsx";
 import { useApi } from "../../hooks/use-api.ts";
 import { usePagedList } from "../../hooks/use-paged-list.ts";
 import { useT } from "../../i18n.ts";
@@ -67,13 +66,7 @@ export function RunCandidates({ runId }: { runId: string }) {
           ))}
         </select>
       </label>
-      {list.loading && list.items.length === 0 ? (
-        <LoadingState />
-      ) : list.error && list.items.length === 0 ? (
-        <ProblemAlert error={list.error} onRetry={list.reload} />
-      ) : list.items.length === 0 ? (
-        <EmptyState title={t("outbound.candidatesEmpty")} />
-      ) : (
+      <PagedListStates list={list} emptyTitle={t("outbound.candidatesEmpty")}>
         <div className="table-wrap">
           <table className="data-table outbound-candidates">
             <thead>
@@ -125,7 +118,7 @@ export function RunCandidates({ runId }: { runId: string }) {
             </tbody>
           </table>
         </div>
-      )}
+      </PagedListStates>
       <LoadMore list={list} />
     </section>
   );
