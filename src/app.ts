@@ -11,6 +11,7 @@ import { connectDatabase, type Database } from "./platform/db/connect.ts";
 import { migrate } from "./platform/db/migrate.ts";
 import { AppError, toProblem } from "./platform/http/errors.ts";
 import { createHttpServer, type HttpServer } from "./platform/http/server.ts";
+import { createLoadGate } from "./platform/load-gate.ts";
 import { createLogger, type Logger } from "./platform/log.ts";
 import { createMetrics } from "./platform/metrics.ts";
 import { createQueue } from "./platform/queue/queue.ts";
@@ -46,11 +47,14 @@ export async function createApp(
     dataDir: !overrides.database && config.db.kind === "pglite" ? config.db.dataDir : null,
     db: database.kysely,
   });
+  // Answering comes first: jobs in this process yield to requests in flight (role all).
+  const gate = createLoadGate({ share: config.queue.shareUnderLoad });
   const queue = createQueue({
     db: database,
     log,
     pollSeconds: config.queue.pollSeconds,
     outboxIntervalMs: config.queue.outboxIntervalMs,
+    gate,
   });
   const deps: Deps = {
     config,
@@ -75,6 +79,7 @@ export async function createApp(
     metrics,
     bodyLimitBytes: config.http.bodyLimitBytes,
     webDist: config.http.webDist,
+    gate,
     isReady: async () => {
       await database.executeSql("select 1", []);
       return true;

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   FUNIL_WEB_DIST: z.string().default("./dist/web"),
   FUNIL_QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(1),
   FUNIL_OUTBOX_INTERVAL_MS: z.coerce.number().int().min(5).max(60000).default(50),
+  FUNIL_WORKER_SHARE_UNDER_LOAD: z.coerce.number().min(0.01).max(1).default(0.1),
   FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   FUNIL_SMTP_URL: z.string().optional(),
@@ -102,7 +103,11 @@ export function parseConfig(env: Env) {
       adminPassword: e.FUNIL_ADMIN_PASSWORD,
     },
     log: { level: e.FUNIL_LOG_LEVEL, pretty: e.FUNIL_LOG_PRETTY ?? false },
-    queue: { pollSeconds: e.FUNIL_QUEUE_POLL_SECONDS, outboxIntervalMs: e.FUNIL_OUTBOX_INTERVAL_MS },
+    queue: {
+      pollSeconds: e.FUNIL_QUEUE_POLL_SECONDS,
+      outboxIntervalMs: e.FUNIL_OUTBOX_INTERVAL_MS,
+      shareUnderLoad: e.FUNIL_WORKER_SHARE_UNDER_LOAD,
+    },
     contacts: { defaultCountry: e.FUNIL_DEFAULT_COUNTRY },
     retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS },
     outbound: {

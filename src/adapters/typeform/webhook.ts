@@ -37,18 +37,18 @@ function fold(value: string): string {
 
 /** The idempotency key of a delivery whose signature already checked out. */
 function idempotencyKeyOf(rawBody: Uint8Array): string {
-  const fallback = bodyDigestKey(rawBody);
+  const fallback = () => bodyDigestKey(rawBody);
   let body: unknown;
   try {
-    body = JSON.parse(Buffer.from(rawBody).toString("utf8"));
+    body = JSON.parse(Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString("utf8"));
   } catch {
-    return fallback;
+    return fallback();
   }
-  if (!body || typeof body !== "object" || !("form_response" in body)) return fallback;
+  if (!body || typeof body !== "object" || !("form_response" in body)) return fallback();
   const response = body.form_response;
-  if (!response || typeof response !== "object" || !("token" in response)) return fallback;
+  if (!response || typeof response !== "object" || !("token" in response)) return fallback();
   const token = response.token;
-  if (typeof token !== "string" || token === "" || token.length > MAX_TOKEN_KEY) return fallback;
+  if (typeof token !== "string" || token === "" || token.length > MAX_TOKEN_KEY) return fallback();
   // A partial response shares its token with the final one, which must not be taken for a repeat.
   const eventType = "event_type" in body ? body.event_type : undefined;
   return eventType === "form_response_partial" ? `partial:${token}` : token;

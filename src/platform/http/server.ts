@@ -18,6 +18,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import type { LoadGate } from "../load-gate.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { AppError, type FieldError, toProblem } from "./errors.ts";
@@ -43,6 +44,8 @@ export interface HttpServerOptions {
   bodyLimitBytes: number;
   webDist: string | null;
   isReady: () => Promise<boolean>;
+  /** Counts requests in flight (background work in this process yields to them). */
+  gate?: LoadGate;
 }
 
 function sendProblem(reply: import("fastify").FastifyReply, error: AppError, requestId: string) {
@@ -92,8 +95,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   );
 
+  const { gate } = options;
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (gate) {
+      gate.enter();
+      // "close" comes once, whether the response was sent or the client went away.
+      reply.raw.once("close", () => gate.leave());
+    }
   });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { freshDatabase } from "../../../test/test-app.ts";
 import type { Database } from "../db/connect.ts";
 import { migrate } from "../db/migrate.ts";
+import { createLoadGate } from "../load-gate.ts";
 import { createLogger } from "../log.ts";
 import { createQueue, defineJob, enqueue, type Queue } from "./queue.ts";
 
@@ -118,5 +119,55 @@ describe("queue", () => {
     expect(schedules.map((schedule) => [schedule.name, schedule.cron])).toEqual([
       ["test.nightly", "0 3 * * *"],
     ]);
+  });
+});
+
+describe("queue under request load", () => {
+  it("runs a batch in small slices while requests are in flight, whole otherwise", async () => {
+    const gate = createLoadGate({ share: 0.5, maxPauseMs: 20 });
+    const sliced = createQueue({
+      db: database,
+      log: createLogger({ level: "silent" }),
+      pollSeconds: 0.5,
+      outboxIntervalMs: 20,
+      gate,
+    });
+    const calls: number[] = [];
+    sliced.register([
+      defineJob({
+        name: "test.sliced",
+        schema: z.object({ n: z.number() }),
+        batchSize: 100,
+        handleBatch: async (jobs) => {
+          calls.push(jobs.length);
+          return jobs.filter((job) => job.data.n === 7).map((job) => ({ id: job.id, error: "seven" }));
+        },
+      }),
+    ]);
+    // Started without workers: drain() runs the jobs inline, so the batches are the ones we send.
+    await sliced.start({ work: false, schedule: false });
+    try {
+      const send = (count: number) =>
+        database.kysely.transaction().execute(async (trx) => {
+          for (let n = 0; n < count; n++) await enqueue(trx, "test.sliced", { n });
+        });
+      await send(45);
+      gate.enter();
+      expect(await sliced.drain()).toBe(45);
+      expect(calls).toEqual([20, 20, 5]);
+      gate.leave();
+      calls.length = 0;
+      await send(45);
+      expect(await sliced.drain()).toBe(45);
+      expect(calls).toEqual([45]);
+      // A slice's failures are still reported for its own jobs.
+      const failed = await database.executeSql(
+        "select count(*)::int as n from pgboss.job where name = 'test.sliced' and state in ('retry', 'failed')",
+        [],
+      );
+      expect(failed.rows[0]?.n).toBe(2);
+    } finally {
+      await sliced.stop();
+    }
   });
 });

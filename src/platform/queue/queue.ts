@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import type { z } from "zod";
 import type { Database } from "../db/connect.ts";
 import type { DB } from "../db/schema.ts";
+import type { LoadGate } from "../load-gate.ts";
 import type { Logger } from "../log.ts";
 
 export interface JobContext {
@@ -85,9 +86,13 @@ export interface QueueOptions {
   log: Logger;
   pollSeconds: number;
   outboxIntervalMs: number;
+  /** Requests in flight in this process: jobs run in small slices and yield to them (role all). */
+  gate?: LoadGate;
 }
 
 const RELAY_BATCH = 1000;
+/** Jobs of a fetched batch run together while requests are in flight (the whole batch otherwise). */
+const SLICE_UNDER_LOAD = 20;
 const DEAD_LETTER_QUEUE = "dead-letters";
 const QUEUES_LOCK = 4_242_003;
 
@@ -127,7 +132,12 @@ export function createQueue(options: QueueOptions) {
     }
   }
 
-  /** Runs a fetched batch; returns the failures. Yields to the event loop between jobs. */
+  const pace = <T>(work: () => Promise<T>): Promise<T> => (options.gate ? options.gate.pace(work) : work());
+
+  /**
+   * Runs a fetched batch; returns the failures. Yields to the event loop between jobs, and while
+   * requests are in flight runs small slices that leave the gate's share of time to them.
+   */
   async function runBatch(job: JobDefinition, batch: { id: string; data: unknown }[]) {
     const failures: { id: string; error: string }[] = [];
     const valid: { id: string; data: unknown }[] = [];
@@ -140,20 +150,26 @@ export function createQueue(options: QueueOptions) {
           error: `invalid job payload: ${parsed.error.issues[0]?.message ?? "?"}`,
         });
     }
-    if (job.handleBatch) {
-      await yieldToEventLoop();
-      try {
-        failures.push(...(await job.handleBatch(valid)));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        failures.push(...valid.map((item) => ({ id: item.id, error: message })));
+    const { handleBatch, handler } = job;
+    if (handleBatch) {
+      for (let from = 0; from < valid.length; ) {
+        await yieldToEventLoop();
+        const size = (options.gate?.inFlight ?? 0) > 0 ? SLICE_UNDER_LOAD : valid.length - from;
+        const slice = valid.slice(from, from + size);
+        from += size;
+        try {
+          failures.push(...(await pace(() => handleBatch(slice))));
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          failures.push(...slice.map((item) => ({ id: item.id, error: message })));
+        }
       }
       return failures;
     }
     for (const item of valid) {
       await yieldToEventLoop();
       try {
-        await job.handler?.(item.data, { jobId: item.id });
+        await pace(async () => handler?.(item.data, { jobId: item.id }));
       } catch (error) {
         failures.push({ id: item.id, error: error instanceof Error ? error.message : String(error) });
       }
