@@ -92,7 +92,7 @@ export interface QueueOptions {
 
 const RELAY_BATCH = 1000;
 /** Jobs of a fetched batch run together while requests are in flight (the whole batch otherwise). */
-const SLICE_UNDER_LOAD = 20;
+const SLICE_UNDER_LOAD = 10;
 const DEAD_LETTER_QUEUE = "dead-letters";
 const QUEUES_LOCK = 4_242_003;
 
