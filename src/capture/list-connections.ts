@@ -12,7 +12,9 @@ export interface ConnectionView {
   createdAt: string;
   disabledAt: string | null;
   lastReceivedAt: string | null;
-  counts: { received: number; processed: number; failed: number };
+  counts: { received: number; processed: number; failed: number; rejected: number };
+  /** The last delivery refused for a wrong or missing signature (not stored). */
+  lastRejectedAt: string | null;
   silentAfterHours: number | null;
   /** Nothing arrived within `silentAfterHours` (counted from creation when nothing ever arrived). */
   isSilent: boolean;
@@ -32,12 +34,15 @@ export async function listConnections(deps: Deps, input: { workspaceId: string }
     created_at: Date;
     disabled_at: Date | null;
     silent_after_hours: number | null;
+    rejected_count: number;
+    last_rejected_at: Date | null;
     last_received_at: Date | null;
     received: number;
     processed: number;
     failed: number;
   }>`
     select c.id, c.type, c.name, c.token, c.created_at, c.disabled_at, c.silent_after_hours,
+           c.rejected_count, c.last_rejected_at,
            s.last_received_at, coalesce(s.received, 0)::int as received,
            coalesce(s.processed, 0)::int as processed, coalesce(s.failed, 0)::int as failed
     from connections c
@@ -64,7 +69,13 @@ export async function listConnections(deps: Deps, input: { workspaceId: string }
       createdAt: row.created_at.toISOString(),
       disabledAt: row.disabled_at?.toISOString() ?? null,
       lastReceivedAt: row.last_received_at?.toISOString() ?? null,
-      counts: { received: row.received, processed: row.processed, failed: row.failed },
+      counts: {
+        received: row.received,
+        processed: row.processed,
+        failed: row.failed,
+        rejected: row.rejected_count,
+      },
+      lastRejectedAt: row.last_rejected_at?.toISOString() ?? null,
       silentAfterHours: row.silent_after_hours,
       isSilent:
         !isOutboundOnly &&

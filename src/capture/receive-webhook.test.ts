@@ -126,6 +126,13 @@ describe("generic (Standard Webhooks) deliveries", () => {
     expect(
       (await t.request("POST", "/hooks/unknown-token-123", { token: null, rawBody: body })).statusCode,
     ).toBe(404);
+    // Counted on the connection (its page shows a sender with the wrong secret), when, and nothing else.
+    const listed = (await t.request("GET", "/api/v1/connections")).json() as {
+      items: { id: string; counts: { rejected: number }; lastRejectedAt: string | null }[];
+    };
+    const mine = listed.items.find((item) => item.id === connection.id);
+    expect(mine?.counts.rejected).toBe(3);
+    expect(mine?.lastRejectedAt).toBe(t.clock.now().toISOString());
   });
 
   it("keeps a delivery it cannot process: stored, failed with a reason, listed, replayable", async () => {

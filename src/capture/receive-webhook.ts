@@ -181,7 +181,14 @@ export async function receiveWebhook(
     now,
   });
   if (!verified?.ok) {
+    // Nothing of the delivery is kept or logged: only that the connection refused one, and when.
     deps.metrics.inboxEvents.labels(connection.type, "rejected").inc();
+    deps.log.warn({ connectionId: connection.id, source: connection.type }, "webhook delivery rejected");
+    await deps.db
+      .updateTable("connections")
+      .set((eb) => ({ rejected_count: eb("rejected_count", "+", 1), last_rejected_at: now }))
+      .where("id", "=", connection.id)
+      .execute();
     return { outcome: "bad_signature" };
   }
   const idempotencyKey = verified.idempotencyKey;

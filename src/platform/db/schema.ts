@@ -180,6 +180,8 @@ export interface ConnectionsTable {
   created_at: Generated<Date>;
   disabled_at: NullableTimestamp;
   silent_after_hours: ColumnType<number | null, number | null | undefined, number | null>;
+  rejected_count: Generated<number>;
+  last_rejected_at: NullableTimestamp;
 }
 
 export interface InboxEventsTable {

@@ -61,6 +61,19 @@ export function ConnectionCard({ connection }: { connection: Connection }) {
           </dd>
         </div>
         <div>
+          <dt>{t("connections.count.rejected")}</dt>
+          <dd
+            className={connection.counts.rejected > 0 ? "error-text" : undefined}
+            title={
+              connection.lastRejectedAt
+                ? t("connections.rejectedHint", { when: formatDateTime(connection.lastRejectedAt) })
+                : undefined
+            }
+          >
+            {formatNumber(connection.counts.rejected)}
+          </dd>
+        </div>
+        <div>
           <dt>{t("connections.silentAfter")}</dt>
           <dd>
             {connection.silentAfterHours === null
