@@ -4,6 +4,7 @@ import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
+import { registerCrmRoutes } from "./crm/routes.ts";
 import type { Deps } from "./deps.ts";
 import { registerEnrichmentRoutes } from "./enrichment/routes.ts";
 import { registerImportRoutes } from "./imports/routes.ts";
@@ -27,4 +28,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerEnrichmentRoutes(app, deps);
   registerAdLibraryRoutes(app, deps);
   registerAlertRoutes(app, deps);
+  registerCrmRoutes(app, deps);
 }

@@ -33,6 +33,11 @@ export const PERMISSIONS = {
   "scoring:write": ["admin", "manager"],
   "segments:write": ["admin", "manager", "sales", "cs"],
   "workspace:manage": ["admin"],
+  /** Sales read and change only the deals they own (crm/list-deals.ts#seesOnlyOwnDeals). */
+  "deals:read": ["admin", "manager", "sales", "cs", "viewer"],
+  "deals:write": ["admin", "manager", "sales", "cs"],
+  "deals:delete": ["admin", "manager"],
+  "pipelines:manage": ["admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

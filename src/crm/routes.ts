@@ -1,0 +1,213 @@
+import { z } from "zod";
+import { listAudit } from "../audit/list-audit.ts";
+import { authorize } from "../auth/authorize.ts";
+import type { Deps } from "../deps.ts";
+import type { HttpServer } from "../platform/http/server.ts";
+import { createDeal } from "./create-deal.ts";
+import { deleteDeal, restoreDeal } from "./delete-deal.ts";
+import { getDeal, listDeals } from "./list-deals.ts";
+import { createPipeline, getPipeline, listPipelines, updatePipeline } from "./manage-pipelines.ts";
+import {
+  BulkDealsSchema,
+  CreateDealSchema,
+  CreatePipelineSchema,
+  ListDealsQuerySchema,
+  MoveDealSchema,
+  UpdateDealSchema,
+  UpdatePipelineSchema,
+} from "./schemas.ts";
+import { changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
+
+const IdParams = z.object({ id: z.string().uuid() });
+const tags = ["crm"];
+
+export function registerCrmRoutes(app: HttpServer, deps: Deps) {
+  app.get(
+    "/api/v1/pipelines",
+    { schema: { tags, summary: "Pipelines with their stages" } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return listPipelines(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.post(
+    "/api/v1/pipelines",
+    {
+      schema: {
+        tags,
+        summary: "Create a pipeline (its stages, or a template's: sales, real-estate)",
+        body: CreatePipelineSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "pipelines:manage");
+      const pipeline = await createPipeline(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        ...request.body,
+      });
+      return reply.status(201).send(pipeline);
+    },
+  );
+
+  app.get(
+    "/api/v1/pipelines/:id",
+    { schema: { tags, summary: "One pipeline", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return getPipeline(deps, { workspaceId: principal.workspaceId, pipelineId: request.params.id });
+    },
+  );
+
+  app.patch(
+    "/api/v1/pipelines/:id",
+    {
+      schema: {
+        tags,
+        summary: "Rename, reorder, add or remove stages (a stage with deals is kept)",
+        params: IdParams,
+        body: UpdatePipelineSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "pipelines:manage");
+      return updatePipeline(deps, {
+        workspaceId: principal.workspaceId,
+        pipelineId: request.params.id,
+        actor: principal.actor,
+        ...request.body,
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/deals",
+    { schema: { tags, summary: "Deals: filter, search, page", querystring: ListDealsQuerySchema } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return listDeals(deps, { ...request.query, viewer: principal });
+    },
+  );
+
+  app.post(
+    "/api/v1/deals",
+    { schema: { tags, summary: "Open a deal for a lead", body: CreateDealSchema } },
+    async (request, reply) => {
+      const principal = authorize(request, "deals:write");
+      return reply.status(201).send(await createDeal(deps, { viewer: principal, ...request.body }));
+    },
+  );
+
+  app.post(
+    "/api/v1/deals/bulk",
+    {
+      schema: {
+        tags,
+        summary: "Move, assign or delete many deals; each one's outcome is listed",
+        body: BulkDealsSchema,
+      },
+    },
+    async (request) => {
+      const body = request.body;
+      const principal = authorize(request, body.action === "delete" ? "deals:delete" : "deals:write");
+      return changeDeals({
+        ids: body.ids,
+        run: (dealId) => {
+          switch (body.action) {
+            case "move":
+              return moveDeal(deps, {
+                viewer: principal,
+                dealId,
+                stageId: body.stageId,
+                reason: body.reason,
+              });
+            case "assign":
+              return updateDeal(deps, { viewer: principal, dealId, changes: { ownerId: body.ownerId } });
+            case "delete":
+              return deleteDeal(deps, { viewer: principal, dealId });
+          }
+        },
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/deals/:id",
+    {
+      schema: {
+        tags,
+        summary: "One deal",
+        params: IdParams,
+        querystring: z.object({ includeDeleted: z.coerce.boolean().default(false) }).strict(),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return getDeal(deps, {
+        viewer: principal,
+        dealId: request.params.id,
+        includeDeleted: request.query.includeDeleted,
+      });
+    },
+  );
+
+  app.patch(
+    "/api/v1/deals/:id",
+    { schema: { tags, summary: "Change a deal (null clears)", params: IdParams, body: UpdateDealSchema } },
+    async (request) => {
+      const principal = authorize(request, "deals:write");
+      return updateDeal(deps, { viewer: principal, dealId: request.params.id, changes: request.body });
+    },
+  );
+
+  app.post(
+    "/api/v1/deals/:id/move",
+    {
+      schema: {
+        tags,
+        summary: "Move to another stage: 422 names each entry rule that blocks it",
+        params: IdParams,
+        body: MoveDealSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:write");
+      return moveDeal(deps, { viewer: principal, dealId: request.params.id, ...request.body });
+    },
+  );
+
+  app.delete(
+    "/api/v1/deals/:id",
+    { schema: { tags, summary: "Soft delete", params: IdParams } },
+    async (request, reply) => {
+      const principal = authorize(request, "deals:delete");
+      await deleteDeal(deps, { viewer: principal, dealId: request.params.id });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    "/api/v1/deals/:id/restore",
+    { schema: { tags, summary: "Restore a deleted deal", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "deals:delete");
+      return restoreDeal(deps, { viewer: principal, dealId: request.params.id });
+    },
+  );
+
+  app.get(
+    "/api/v1/deals/:id/audit",
+    { schema: { tags, summary: "Who changed what, when", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      await getDeal(deps, { viewer: principal, dealId: request.params.id, includeDeleted: true });
+      const items = await listAudit(deps, {
+        workspaceId: principal.workspaceId,
+        entityType: "deal",
+        entityId: request.params.id,
+      });
+      return { items };
+    },
+  );
+}

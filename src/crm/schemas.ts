@@ -1,0 +1,225 @@
+import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
+import { z } from "zod";
+import type { DB } from "../platform/db/schema.ts";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | T | undefined, string | T>;
+
+/** What a deal must have before it may enter a stage. */
+export const STAGE_REQUIREMENTS = ["owner", "value", "expectedClose", "property"] as const;
+export type StageRequirement = (typeof STAGE_REQUIREMENTS)[number];
+export const STAGE_KINDS = ["open", "won", "lost"] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
+export type DealStatus = StageKind;
+
+export interface PipelinesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  position: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface PipelineStagesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  pipeline_id: string;
+  name: string;
+  position: number;
+  probability: ColumnType<string, number | string | undefined, number | string>;
+  kind: Generated<StageKind>;
+  requires: Json<StageRequirement[]>;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface DealsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  pipeline_id: string;
+  stage_id: string;
+  contact_id: string;
+  owner_id: string | null;
+  title: string;
+  value: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  expected_close: ColumnType<string | null, string | null | undefined, string | null>;
+  property_ref: string | null;
+  status: Generated<DealStatus>;
+  close_reason: string | null;
+  stage_entered_at: Timestamp;
+  closed_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+export interface DealStageMovesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  deal_id: string;
+  from_stage_id: string | null;
+  to_stage_id: string;
+  actor_label: string | null;
+  at: Timestamp;
+}
+
+type CrmTables = {
+  pipelines: PipelinesTable;
+  pipeline_stages: PipelineStagesTable;
+  deals: DealsTable;
+  deal_stage_moves: DealStageMovesTable;
+};
+
+export type CrmDB = DB & CrmTables;
+
+/** The shared connection, seeing the CRM tables too. */
+export function crmDb(db: Kysely<DB> | Transaction<DB>): Kysely<CrmDB> {
+  return db.withTables<CrmTables>() as Kysely<CrmDB>;
+}
+
+const Name = z.string().trim().min(1).max(120);
+const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "use YYYY-MM-DD");
+const Money = z.number().min(0).max(999_999_999_999);
+
+export const StageInputSchema = z
+  .object({
+    /** An existing stage of this pipeline (kept, with its deals); omitted for a new one. */
+    id: z.string().uuid().optional(),
+    name: Name,
+    probability: z.number().min(0).max(1).default(0),
+    kind: z.enum(STAGE_KINDS).default("open"),
+    requires: z.array(z.enum(STAGE_REQUIREMENTS)).max(STAGE_REQUIREMENTS.length).default([]),
+  })
+  .strict();
+export type StageInput = z.infer<typeof StageInputSchema>;
+
+export const PIPELINE_TEMPLATES = ["sales", "real-estate"] as const;
+
+export const CreatePipelineSchema = z
+  .object({
+    name: Name,
+    /** Stages in board order; or a template's stages when omitted. */
+    stages: z.array(StageInputSchema).min(1).max(30).optional(),
+    template: z.enum(PIPELINE_TEMPLATES).default("sales"),
+  })
+  .strict();
+
+export const UpdatePipelineSchema = z
+  .object({ name: Name.optional(), stages: z.array(StageInputSchema).min(1).max(30).optional() })
+  .strict();
+
+const DealFields = {
+  title: z.string().trim().min(1).max(200),
+  ownerId: z.string().uuid().nullable(),
+  value: Money.nullable(),
+  expectedClose: DateOnly.nullable(),
+  /** The property or development the deal is about (a reference until the catalog lands). */
+  propertyRef: z.string().trim().min(1).max(200).nullable(),
+};
+
+export const CreateDealSchema = z
+  .object({
+    contactId: z.string().uuid(),
+    pipelineId: z.string().uuid(),
+    stageId: z.string().uuid().optional(),
+    title: DealFields.title.optional(),
+    ownerId: DealFields.ownerId.optional(),
+    value: DealFields.value.optional(),
+    expectedClose: DealFields.expectedClose.optional(),
+    propertyRef: DealFields.propertyRef.optional(),
+  })
+  .strict();
+
+export const UpdateDealSchema = z
+  .object({
+    title: DealFields.title.optional(),
+    ownerId: DealFields.ownerId.optional(),
+    value: DealFields.value.optional(),
+    expectedClose: DealFields.expectedClose.optional(),
+    propertyRef: DealFields.propertyRef.optional(),
+  })
+  .strict();
+export type DealChanges = z.infer<typeof UpdateDealSchema>;
+
+export const MoveDealSchema = z
+  .object({
+    stageId: z.string().uuid(),
+    /** Why it was won or lost: required to enter a lost stage. */
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const BulkDealsSchema = z.discriminatedUnion("action", [
+  z
+    .object({
+      action: z.literal("move"),
+      ids: z.array(z.string().uuid()).min(1).max(500),
+      stageId: z.string().uuid(),
+      reason: z.string().trim().min(1).max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      action: z.literal("assign"),
+      ids: z.array(z.string().uuid()).min(1).max(500),
+      ownerId: z.string().uuid().nullable(),
+    })
+    .strict(),
+  z.object({ action: z.literal("delete"), ids: z.array(z.string().uuid()).min(1).max(500) }).strict(),
+]);
+
+export const ListDealsQuerySchema = z
+  .object({
+    pipelineId: z.string().uuid().optional(),
+    stageId: z.string().uuid().optional(),
+    ownerId: z.union([z.string().uuid(), z.literal("none")]).optional(),
+    contactId: z.string().uuid().optional(),
+    status: z.enum(STAGE_KINDS).optional(),
+    q: z.string().trim().max(200).optional(),
+    includeDeleted: z.coerce.boolean().default(false),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type ListDealsQuery = z.infer<typeof ListDealsQuerySchema>;
+
+export interface StageView {
+  id: string;
+  name: string;
+  position: number;
+  probability: number;
+  kind: StageKind;
+  requires: StageRequirement[];
+}
+
+export interface PipelineView {
+  id: string;
+  name: string;
+  position: number;
+  stages: (StageView & { openDeals: number; openValue: number })[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DealView {
+  id: string;
+  pipelineId: string;
+  stageId: string;
+  stageName: string;
+  contact: { id: string; name: string | null };
+  owner: { id: string; name: string | null; email: string } | null;
+  title: string;
+  value: number | null;
+  expectedClose: string | null;
+  propertyRef: string | null;
+  status: DealStatus;
+  closeReason: string | null;
+  stageEnteredAt: string;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}

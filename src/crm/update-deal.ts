@@ -1,0 +1,193 @@
+import { recordAudit } from "../audit/record-audit.ts";
+import type { Principal } from "../auth/schemas.ts";
+import type { Deps } from "../deps.ts";
+import { AppError, ERROR_CODES, notFound } from "../platform/http/errors.ts";
+import { assertMember, assertStageEntry, findStage } from "./create-deal.ts";
+import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
+import { crmDb, type DealChanges, type DealView } from "./schemas.ts";
+
+type Viewer = Pick<Principal, "workspaceId" | "role" | "userId" | "actor">;
+
+/**
+ * One change to one deal, in one transaction with its audit entry: new field values and/or a move
+ * to another stage of its pipeline. The deal must still meet its (new) stage's entry rules, and a
+ * deal entering a won or lost stage is closed with the reason given.
+ */
+async function changeDeal(
+  deps: Deps,
+  input: {
+    viewer: Viewer;
+    dealId: string;
+    changes?: DealChanges;
+    stageId?: string;
+    reason?: string | undefined;
+  },
+): Promise<void> {
+  const { workspaceId } = input.viewer;
+  const changes = input.changes ?? {};
+  if (
+    seesOnlyOwnDeals(input.viewer) &&
+    changes.ownerId !== undefined &&
+    changes.ownerId !== input.viewer.userId
+  ) {
+    throw new AppError("forbidden", "Only a manager can give a deal to someone else");
+  }
+  await assertMember(deps, workspaceId, changes.ownerId);
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    const db = crmDb(trx);
+    let query = db
+      .selectFrom("deals")
+      .selectAll()
+      .where("id", "=", input.dealId)
+      .where("workspace_id", "=", workspaceId)
+      .where("deleted_at", "is", null)
+      .forUpdate();
+    if (seesOnlyOwnDeals(input.viewer)) query = query.where("owner_id", "=", input.viewer.userId ?? "");
+    const deal = await query.executeTakeFirst();
+    if (!deal) throw notFound("Deal");
+    const current = await findStage(db, { workspaceId, stageId: deal.stage_id });
+    const target =
+      input.stageId && input.stageId !== deal.stage_id
+        ? await findStage(db, { workspaceId, stageId: input.stageId, pipelineId: deal.pipeline_id })
+        : null;
+    const before = {
+      title: deal.title,
+      ownerId: deal.owner_id,
+      value: deal.value === null ? null : Number(deal.value),
+      expectedClose: deal.expected_close,
+      propertyRef: deal.property_ref,
+    };
+    const after = {
+      title: changes.title ?? before.title,
+      ownerId: changes.ownerId !== undefined ? changes.ownerId : before.ownerId,
+      value: changes.value !== undefined ? changes.value : before.value,
+      expectedClose: changes.expectedClose !== undefined ? changes.expectedClose : before.expectedClose,
+      propertyRef: changes.propertyRef !== undefined ? changes.propertyRef : before.propertyRef,
+    };
+    // Entry rules hold while a deal stays in a stage too: clearing what the stage asks is refused.
+    assertStageEntry({
+      deal: after,
+      stage: target ?? current,
+      reason: input.reason ?? deal.close_reason ?? undefined,
+    });
+    const stage = target ?? current;
+    await db
+      .updateTable("deals")
+      .set({
+        title: after.title,
+        owner_id: after.ownerId,
+        value: after.value,
+        expected_close: after.expectedClose,
+        property_ref: after.propertyRef,
+        updated_at: now,
+        ...(target
+          ? {
+              stage_id: target.id,
+              stage_entered_at: now,
+              status: target.kind,
+              closed_at: target.kind === "open" ? null : now,
+              close_reason: target.kind === "open" ? null : (input.reason ?? null),
+            }
+          : {}),
+      })
+      .where("id", "=", deal.id)
+      .execute();
+    if (target) {
+      await db
+        .insertInto("deal_stage_moves")
+        .values({
+          workspace_id: workspaceId,
+          deal_id: deal.id,
+          from_stage_id: current.id,
+          to_stage_id: target.id,
+          actor_label: input.viewer.actor.label,
+          at: now,
+        })
+        .execute();
+    }
+    const changed = Object.keys(after).filter(
+      (key) => after[key as keyof typeof after] !== before[key as keyof typeof before],
+    );
+    const entries = [];
+    if (target) {
+      entries.push({
+        action: target.kind === "open" ? "deal.stage_changed" : `deal.${target.kind}`,
+        before: { stage: current.name, status: deal.status },
+        after: { stage: stage.name, status: target.kind, ...(input.reason ? { reason: input.reason } : {}) },
+      });
+    }
+    if (changes.ownerId !== undefined && after.ownerId !== before.ownerId) {
+      entries.push({
+        action: "deal.assigned",
+        before: { ownerId: before.ownerId },
+        after: { ownerId: after.ownerId },
+      });
+    }
+    const fields = changed.filter((key) => key !== "ownerId");
+    if (fields.length > 0) {
+      entries.push({
+        action: "deal.updated",
+        before: Object.fromEntries(fields.map((key) => [key, before[key as keyof typeof before]])),
+        after: Object.fromEntries(fields.map((key) => [key, after[key as keyof typeof after]])),
+      });
+    }
+    await recordAudit(
+      trx,
+      entries.map((entry) => ({
+        workspaceId,
+        entityType: "deal",
+        entityId: deal.id,
+        actor: input.viewer.actor,
+        at: now,
+        ...entry,
+      })),
+    );
+  });
+}
+
+export async function updateDeal(
+  deps: Deps,
+  input: { viewer: Viewer; dealId: string; changes: DealChanges },
+): Promise<DealView> {
+  await changeDeal(deps, input);
+  return getDeal(deps, input);
+}
+
+/** Moves a deal to another stage of its pipeline (422 naming the unmet entry rules). */
+export async function moveDeal(
+  deps: Deps,
+  input: { viewer: Viewer; dealId: string; stageId: string; reason?: string | undefined },
+): Promise<DealView> {
+  await changeDeal(deps, input);
+  return getDeal(deps, input);
+}
+
+export interface BulkOutcome {
+  id: string;
+  ok: boolean;
+  error?: { status: number; detail: string; errors?: { field: string; message: string }[] };
+}
+
+/** The same change to many deals; each succeeds or fails on its own (a blocked move says why). */
+export async function changeDeals(input: {
+  ids: string[];
+  run: (dealId: string) => Promise<unknown>;
+}): Promise<{ items: BulkOutcome[] }> {
+  const items: BulkOutcome[] = [];
+  for (const id of [...new Set(input.ids)]) {
+    try {
+      await input.run(id);
+      items.push({ id, ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const { status } = ERROR_CODES[error.code];
+      items.push({
+        id,
+        ok: false,
+        error: { status, detail: error.message, ...(error.errors ? { errors: error.errors } : {}) },
+      });
+    }
+  }
+  return { items };
+}
