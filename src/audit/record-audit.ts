@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, RawBuilder, Transaction } from "kysely";
 import type { Actor } from "../auth/schemas.ts";
+import { insertJsonRows } from "../platform/db/one-statement.ts";
 import type { DB } from "../platform/db/schema.ts";
 
 export interface AuditEntry {
@@ -13,9 +14,27 @@ export interface AuditEntry {
   at: Date;
 }
 
-/** The insert for audit entries, to run on its own or together with the change it records. */
-export function auditInsert(db: Kysely<DB> | Transaction<DB>, entries: AuditEntry[]) {
-  return db.insertInto("audit_log").values(
+const AUDIT_COLUMNS = {
+  workspace_id: "uuid",
+  entity_type: "text",
+  entity_id: "uuid",
+  action: "text",
+  actor_type: "text",
+  actor_id: "text",
+  actor_label: "text",
+  before: "jsonb",
+  after: "jsonb",
+  at: "timestamptz",
+} as const;
+
+/**
+ * The insert for audit entries (all of them as one JSON parameter), to run on its own or together
+ * with the change it records (platform/db/one-statement.ts).
+ */
+export function auditInsert(entries: AuditEntry[]): RawBuilder<unknown> {
+  return insertJsonRows(
+    "audit_log",
+    AUDIT_COLUMNS,
     entries.map((entry) => ({
       workspace_id: entry.workspaceId,
       entity_type: entry.entityType,
@@ -24,8 +43,8 @@ export function auditInsert(db: Kysely<DB> | Transaction<DB>, entries: AuditEntr
       actor_type: entry.actor.type,
       actor_id: entry.actor.id,
       actor_label: entry.actor.label,
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: entry.after === null ? null : JSON.stringify(entry.after),
+      before: entry.before,
+      after: entry.after,
       at: entry.at,
     })),
   );
@@ -35,7 +54,7 @@ export function auditInsert(db: Kysely<DB> | Transaction<DB>, entries: AuditEntr
 export async function recordAudit(trx: Kysely<DB> | Transaction<DB>, entries: AuditEntry | AuditEntry[]) {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await auditInsert(trx, list).execute();
+  await auditInsert(list).execute(trx);
 }
 
 /** The fields of `after` that differ from `before`, with both sides, for a compact audit entry. */

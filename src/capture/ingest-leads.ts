@@ -1,16 +1,16 @@
 import { type OperationNodeSource, sql, type Transaction } from "kysely";
 import type { Actor } from "../auth/schemas.ts";
 import { type ContactView, toContactView } from "../contacts/get-contact.ts";
+import type { Executor } from "../contacts/internal/contact-store.ts";
+import { type Arrival, identityKey } from "../contacts/internal/plan-arrivals.ts";
 import type { NormalizedLead } from "../contacts/normalize-lead.ts";
-import { newContactInserts, planNewContact } from "../contacts/plan-new-contact.ts";
-import { upsertContact } from "../contacts/upsert-contact.ts";
+import { findIdentityOwners, upsertContacts } from "../contacts/upsert-contact.ts";
 import type { Deps } from "../deps.ts";
 import type { Settled } from "../platform/batcher.ts";
 import { executeAsOneStatement, insertJsonRows } from "../platform/db/one-statement.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
-import { planNewScores } from "../scoring/plan-new-scores.ts";
-import { scoreContact } from "../scoring/score-contact.ts";
+import { planScores } from "../scoring/score-contact.ts";
 
 /** A raw request to store in the inbox, already processed (the API door). */
 export interface NewEvent {
@@ -51,84 +51,62 @@ export class RepeatedRequestError extends Error {
   }
 }
 
-const identityKey = (workspaceId: string, kind: string, value: string) =>
-  `${workspaceId}\u0000${kind}\u0000${value}`;
+const arrivalOf = (item: IngestItem): Arrival => ({
+  workspaceId: item.workspaceId,
+  lead: item.lead,
+  actor: item.actor,
+  at: item.at,
+  eventId: item.eventId,
+  isFirstDelivery: item.event.kind === "new" || item.event.isFirstDelivery,
+});
 
 /**
- * The spine, for many leads at once. Leads whose identity keys nobody owns (and no earlier lead in the
- * batch shares) are new people: planned in memory and written — contacts, identities, touches, audit,
- * scores, history, inbox — in ONE statement. The others, and every lead of a batch whose statement
- * failed (someone claimed a key meanwhile), go one by one through the transactional upsert.
+ * The spine, for many leads at once, as a set: one identity lookup; when someone owns a key, one
+ * locked read of those contacts; every creation and merge planned in memory in the leads' order
+ * (contacts/upsert-contact.ts), every contact scored (scoring/score-contact.ts); then ONE statement
+ * writes it all — contacts, identities, touches, merge records, audit, scores, history, inbox rows.
+ * If that fails (a lead that cannot be stored, someone claimed a key meanwhile, a repeated request),
+ * the leads go again one by one through the same code, each in its own transaction (or savepoint).
  */
 export async function ingestLeads(
   deps: Deps,
   items: IngestItem[],
   options: {
     /**
-     * Bulk callers (imports) that can redo the whole set: the leads that match someone go through
+     * Bulk callers (imports) that can redo the whole set: when the set fails, the leads go through
      * the transactional path with one commit per lane instead of one per lead, in parallel lanes on
      * PostgreSQL (leads sharing an identity key or an owner stay in one lane, in order).
      */
     matchesInOneTransaction?: boolean;
   } = {},
 ): Promise<Settled<IngestResult>[]> {
-  const results: Settled<IngestResult>[] = new Array(items.length);
-  /** Identity key → the contact that owns it. */
-  const owned = new Map<string, string>();
-  const keys = items.flatMap((item) =>
-    item.lead.identities.map((identity) => ({ workspaceId: item.workspaceId, ...identity })),
-  );
-  if (keys.length > 0) {
-    // One index probe per key (a LATERAL … LIMIT 1 keeps the planner off a sequential scan).
-    const { rows } = await sql<{ workspace_id: string; kind: string; value: string; contact_id: string }>`
-      select t.workspace_id, t.kind, t.value, found.contact_id
-      from unnest(
-        ${keys.map((key) => key.workspaceId)}::uuid[],
-        ${keys.map((key) => key.kind)}::text[],
-        ${keys.map((key) => key.value)}::text[]
-      ) as t(workspace_id, kind, value)
-      cross join lateral (
-        select ci.contact_id from contact_identities ci
-        where ci.workspace_id = t.workspace_id and ci.kind = t.kind and ci.value = t.value
-        limit 1
-      ) as found
-    `.execute(deps.db);
-    for (const row of rows) owned.set(identityKey(row.workspace_id, row.kind, row.value), row.contact_id);
+  if (items.length === 0) return [];
+  const arrivals = items.map(arrivalOf);
+  const owners = await findIdentityOwners(deps.db, arrivals).catch(() => null);
+  if (owners) {
+    // Nobody to lock: the statement alone is atomic, no transaction needed.
+    const needsLock = owners.size > 0 || arrivals.some((arrival) => !arrival.isFirstDelivery);
+    const written = await (needsLock
+      ? deps.db.transaction().execute((trx) => ingestSetIn(deps, trx, items, owners))
+      : ingestSetIn(deps, deps.db, items, owners)
+    ).catch((error: unknown) => {
+      // The code and constraint only: a message or detail may quote the values.
+      const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+      deps.log.info({ leads: items.length, code, constraint }, "leads set failed, one by one now");
+      return null;
+    });
+    if (written) return written.map((value) => ({ ok: true, value }));
   }
 
-  const fresh: number[] = [];
-  const slow: number[] = [];
-  const claimed = new Set<string>();
-  items.forEach((item, index) => {
-    const keys = item.lead.identities.map((i) => identityKey(item.workspaceId, i.kind, i.value));
-    const isNewPerson = item.event.kind === "new" || item.event.isFirstDelivery;
-    if (isNewPerson && keys.every((key) => !owned.has(key) && !claimed.has(key))) {
-      for (const key of keys) claimed.add(key);
-      fresh.push(index);
-    } else {
-      slow.push(index);
-    }
-  });
-
-  if (fresh.length > 0) {
-    const isWritten = await writeNewPeople(
-      deps,
-      fresh.map((index) => items[index] as IngestItem),
-    ).then(
-      (written) => {
-        written.forEach((result, position) => {
-          results[fresh[position] as number] = { ok: true, value: result };
-        });
-        return true;
-      },
-      () => false,
+  const all = items.map((_, index) => index);
+  if (options.matchesInOneTransaction && items.length > 1) {
+    const results: Settled<IngestResult>[] = new Array(items.length);
+    const lanes = matchLanes(
+      all,
+      items,
+      owners ?? new Map(),
+      deps.database.kind === "postgres" ? MATCH_LANES : 1,
     );
-    if (!isWritten) slow.unshift(...fresh);
-  }
-
-  slow.sort((a, b) => a - b);
-  if (options.matchesInOneTransaction && slow.length > 1) {
-    const lanes = matchLanes(slow, items, owned, deps.database.kind === "postgres" ? MATCH_LANES : 1);
     await Promise.all(
       lanes.map(async (lane) => {
         const settled = await ingestInOneTransaction(
@@ -142,11 +120,13 @@ export async function ingestLeads(
     );
     return results;
   }
-  for (const index of slow) {
-    const item = items[index] as IngestItem;
-    results[index] = await ingestOne(deps, item).then(
-      (value): Settled<IngestResult> => ({ ok: true, value }),
-      (error: unknown): Settled<IngestResult> => ({ ok: false, error }),
+  const results: Settled<IngestResult>[] = [];
+  for (const item of items) {
+    results.push(
+      await ingestOne(deps, item).then(
+        (value): Settled<IngestResult> => ({ ok: true, value }),
+        (error: unknown): Settled<IngestResult> => ({ ok: false, error }),
+      ),
     );
   }
   return results;
@@ -261,82 +241,109 @@ async function ingestInOneTransaction(deps: Deps, items: IngestItem[]): Promise<
   });
 }
 
-async function writeNewPeople(deps: Deps, items: IngestItem[]): Promise<IngestResult[]> {
-  const now = deps.clock.now();
-  const plans = items.map((item) =>
-    planNewContact({
-      workspaceId: item.workspaceId,
-      lead: item.lead,
-      actor: item.actor,
-      at: item.at,
-      eventId: item.eventId,
-    }),
-  );
-  const contacts = plans.map((plan) => plan.contact);
-  const scores = await planNewScores(deps.db, contacts, now);
-  const inserts: OperationNodeSource[] = [...newContactInserts(deps.db, plans), ...scores.inserts];
-  const newEvents = items.flatMap((item, index) =>
-    item.event.kind === "new" ? [{ item, event: item.event, contactId: contacts[index]?.id ?? "" }] : [],
-  );
-  if (newEvents.length > 0) {
-    inserts.push(
-      insertJsonRows(
-        "inbox_events",
-        {
-          id: "uuid",
-          workspace_id: "uuid",
-          source: "text",
-          idempotency_key: "text",
-          content_type: "text",
-          headers: "jsonb",
-          body: "bytea-hex",
-          status: "text",
-          attempts: "integer",
-          contact_id: "uuid",
-          received_at: "timestamptz",
-          processed_at: "timestamptz",
-        },
-        newEvents.map(({ item, event, contactId }) => ({
-          id: item.eventId,
-          workspace_id: item.workspaceId,
-          source: event.source,
-          idempotency_key: event.idempotencyKey,
-          content_type: event.contentType,
-          headers: event.headers,
-          body: Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString("hex"),
-          status: "processed",
-          attempts: 1,
-          contact_id: contactId,
-          received_at: item.at,
-          processed_at: now,
-        })),
-      ),
-    );
-  }
-  const storedEvents = items.flatMap((item, index) =>
-    item.event.kind === "stored" ? [{ id: item.eventId, contact_id: contacts[index]?.id ?? null }] : [],
-  );
-  if (storedEvents.length > 0) {
-    inserts.push(sql`
+const EVENT_COLUMNS = {
+  id: "uuid",
+  workspace_id: "uuid",
+  source: "text",
+  idempotency_key: "text",
+  content_type: "text",
+  headers: "jsonb",
+  body: "bytea-hex",
+  status: "text",
+  attempts: "integer",
+  contact_id: "uuid",
+  received_at: "timestamptz",
+  processed_at: "timestamptz",
+} as const;
+
+/** The inbox rows of the items: new ones inserted processed, stored ones marked processed. */
+function eventWrites(items: IngestItem[], contactIds: string[], now: Date): OperationNodeSource[] {
+  const writes: OperationNodeSource[] = [];
+  const inserted: Record<string, unknown>[] = [];
+  const stored: { id: string; contact_id: string }[] = [];
+  items.forEach((item, index) => {
+    const contactId = contactIds[index] as string;
+    if (item.event.kind === "stored") {
+      stored.push({ id: item.eventId, contact_id: contactId });
+      return;
+    }
+    const { body } = item.event;
+    inserted.push({
+      id: item.eventId,
+      workspace_id: item.workspaceId,
+      source: item.event.source,
+      idempotency_key: item.event.idempotencyKey,
+      content_type: item.event.contentType,
+      headers: item.event.headers,
+      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("hex"),
+      status: "processed",
+      attempts: 1,
+      contact_id: contactId,
+      received_at: item.at,
+      processed_at: now,
+    });
+  });
+  // A repeated idempotency key fails the statement (unique violation): see ingestSetIn.
+  if (inserted.length > 0) writes.push(insertJsonRows("inbox_events", EVENT_COLUMNS, inserted));
+  if (stored.length > 0) {
+    writes.push(sql`
       update inbox_events as e
       set status = 'processed', attempts = e.attempts + 1, error = null, contact_id = v.contact_id, processed_at = ${now}
-      from jsonb_to_recordset(${JSON.stringify(storedEvents)}::jsonb) as v(id uuid, contact_id uuid)
+      from jsonb_to_recordset(${JSON.stringify(stored)}::jsonb) as v(id uuid, contact_id uuid)
       where e.id = v.id
     `);
   }
-  await executeAsOneStatement(deps.db, inserts);
-  return plans.map((plan) => {
-    const score = scores.results.get(plan.contact.id);
+  return writes;
+}
+
+/**
+ * Leads → people, scores and inbox rows, planned in memory and written in ONE statement, in `db`
+ * (a transaction when `owners` names anyone: those contacts are locked). A repeated idempotency key
+ * raises RepeatedRequestError; another unique violation means a key was claimed meanwhile (retry).
+ */
+async function ingestSetIn(
+  deps: Deps,
+  db: Executor,
+  items: IngestItem[],
+  owners?: Map<string, string>,
+): Promise<IngestResult[]> {
+  const now = deps.clock.now();
+  const { plan, writes } = await upsertContacts(db, items.map(arrivalOf), owners ? { owners } : {});
+  const scores = await planScores(
+    db,
+    plan.outcomes.map((outcome) => ({ contact: outcome.contact, isNew: outcome.isNewContact })),
+    now,
+  );
+  const contactIds = plan.outcomes.map((outcome) => outcome.contact.id);
+  try {
+    await executeAsOneStatement(db, [...writes, ...scores.writes, ...eventWrites(items, contactIds, now)]);
+  } catch (error) {
+    if (isUniqueViolation(error, "inbox_events_idempotency")) throw new RepeatedRequestError();
+    throw error;
+  }
+  return plan.outcomes.map((outcome, index) => {
+    const score = scores.results[index];
     return {
-      outcome: "created" as const,
+      outcome: outcome.outcome,
       contact: toContactView(
-        plan.contact,
-        plan.identities,
-        [plan.lead.source],
+        outcome.contact,
+        outcome.identities,
+        outcome.sources,
         score ? { ...score, scored_at: now } : undefined,
       ),
     };
   });
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return (
+    !!error &&
+    typeof error === "object" &&
+    "code" in error &&
+    error.code === "23505" &&
+    "constraint" in error &&
+    error.constraint === constraint
+  );
 }
 
 /** One lead through the transactional path: match, merge or create, score, record the event. */
@@ -345,64 +352,7 @@ export async function ingestOne(deps: Deps, item: IngestItem): Promise<IngestRes
 }
 
 async function ingestOneIn(deps: Deps, trx: Transaction<DB>, item: IngestItem): Promise<IngestResult> {
-  const now = deps.clock.now();
-  const upserted = await upsertContact(trx, {
-    workspaceId: item.workspaceId,
-    lead: item.lead,
-    actor: item.actor,
-    at: item.at,
-    eventId: item.eventId,
-    isFirstDelivery: item.event.kind === "new" || item.event.isFirstDelivery,
-  });
-  const isNew = upserted.outcome === "created";
-  const score = await scoreContact(trx, { contact: upserted.contact, at: now, isNew });
-  if (item.event.kind === "new") {
-    const inserted = await trx
-      .insertInto("inbox_events")
-      .values({
-        id: item.eventId,
-        workspace_id: item.workspaceId,
-        source: item.event.source,
-        idempotency_key: item.event.idempotencyKey,
-        content_type: item.event.contentType,
-        headers: JSON.stringify(item.event.headers),
-        body: item.event.body,
-        status: "processed",
-        attempts: 1,
-        contact_id: upserted.contact.id,
-        received_at: item.at,
-        processed_at: now,
-      })
-      .onConflict((oc) => oc.columns(["workspace_id", "source", "idempotency_key"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (!inserted) throw new RepeatedRequestError();
-  } else {
-    await trx
-      .updateTable("inbox_events")
-      .set((eb) => ({
-        status: "processed",
-        attempts: eb("attempts", "+", 1),
-        error: null,
-        contact_id: upserted.contact.id,
-        processed_at: now,
-      }))
-      .where("id", "=", item.eventId)
-      .execute();
-  }
-  const sources = isNew
-    ? [item.lead.source]
-    : (
-        await trx
-          .selectFrom("contact_touches")
-          .select("source")
-          .where("contact_id", "=", upserted.contact.id)
-          .groupBy("source")
-          .orderBy((eb) => eb.fn.min("at"))
-          .execute()
-      ).map((row) => row.source);
-  return {
-    outcome: upserted.outcome,
-    contact: toContactView(upserted.contact, upserted.identities, sources, { ...score, scored_at: now }),
-  };
+  const [result] = await ingestSetIn(deps, trx, [item]);
+  if (!result) throw new Error("no result");
+  return result;
 }

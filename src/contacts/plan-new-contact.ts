@@ -1,10 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely, OperationNodeSource, Transaction } from "kysely";
-import { auditInsert } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
-import { insertJsonRows, type JsonColumnType } from "../platform/db/one-statement.ts";
-import type { ContactRow, DB } from "../platform/db/schema.ts";
-import { snapshot, touchRow } from "./internal/contact-store.ts";
+import type { JsonColumnType } from "../platform/db/one-statement.ts";
+import type { ContactRow } from "../platform/db/schema.ts";
+import type { touchRow } from "./internal/contact-store.ts";
 import { mergeFields } from "./internal/merge-fields.ts";
 import type { Identity, NormalizedLead } from "./normalize-lead.ts";
 
@@ -61,7 +59,7 @@ export function planNewContact(input: {
 }
 
 /** Every column of a contact row, as it travels in a JSON row (insertJsonRows). */
-const CONTACT_COLUMNS: Record<keyof ContactRow, JsonColumnType> = {
+export const CONTACT_COLUMNS: Record<keyof ContactRow, JsonColumnType> = {
   id: "uuid",
   workspace_id: "uuid",
   name: "text",
@@ -86,8 +84,9 @@ const CONTACT_COLUMNS: Record<keyof ContactRow, JsonColumnType> = {
   merged_into: "uuid",
 };
 
-/** The columns of touchRow (`fields` comes as JSON text). */
-const TOUCH_COLUMNS: Record<keyof ReturnType<typeof touchRow>, JsonColumnType> = {
+/** The columns of a planned touch (touchRow and its id). */
+export const TOUCH_COLUMNS: Record<keyof ReturnType<typeof touchRow> | "id", JsonColumnType> = {
+  id: "uuid",
   workspace_id: "uuid",
   contact_id: "uuid",
   source: "text",
@@ -95,67 +94,6 @@ const TOUCH_COLUMNS: Record<keyof ReturnType<typeof touchRow>, JsonColumnType> =
   utm_medium: "text",
   utm_campaign: "text",
   event_id: "uuid",
-  fields: "jsonb-text",
+  fields: "jsonb",
   at: "timestamptz",
 };
-
-/**
- * The inserts that store planned contacts (contacts, identities, touches, audit), as multi-row
- * queries to run together. A unique violation on an identity means someone claimed it first.
- */
-export function newContactInserts(
-  db: Kysely<DB> | Transaction<DB>,
-  plans: NewContactPlan[],
-): OperationNodeSource[] {
-  if (plans.length === 0) return [];
-  const identities = plans.flatMap((plan) =>
-    plan.identities.map((identity) => ({
-      workspace_id: plan.contact.workspace_id,
-      kind: identity.kind,
-      value: identity.value,
-      contact_id: plan.contact.id,
-    })),
-  );
-  return [
-    insertJsonRows(
-      "contacts",
-      CONTACT_COLUMNS,
-      plans.map(({ contact }) => ({ ...contact })),
-    ),
-    ...(identities.length > 0
-      ? [
-          insertJsonRows(
-            "contact_identities",
-            { workspace_id: "uuid", kind: "text", value: "text", contact_id: "uuid" },
-            identities,
-          ),
-        ]
-      : []),
-    insertJsonRows(
-      "contact_touches",
-      TOUCH_COLUMNS,
-      plans.map((plan) =>
-        touchRow({
-          workspaceId: plan.contact.workspace_id,
-          contactId: plan.contact.id,
-          lead: plan.lead,
-          at: plan.contact.created_at,
-          eventId: plan.eventId,
-        }),
-      ),
-    ),
-    auditInsert(
-      db,
-      plans.map((plan) => ({
-        workspaceId: plan.contact.workspace_id,
-        entityType: "contact",
-        entityId: plan.contact.id,
-        action: "create",
-        actor: plan.actor,
-        before: null,
-        after: { ...snapshot(plan.contact), source: plan.lead.source },
-        at: plan.contact.created_at,
-      })),
-    ),
-  ];
-}

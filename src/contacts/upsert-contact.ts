@@ -1,192 +1,145 @@
-import type { Transaction } from "kysely";
-import { recordAudit } from "../audit/record-audit.ts";
-import type { Actor } from "../auth/schemas.ts";
-import { executeAsOneStatement } from "../platform/db/one-statement.ts";
-import type { ContactRow, DB } from "../platform/db/schema.ts";
-import {
-  addIdentities,
-  earliest,
-  findIdentityOwners,
-  latest,
-  lockContact,
-  mergeStateColumns,
-  snapshot,
-  toMergeState,
-  touchRow,
-} from "./internal/contact-store.ts";
-import { mergeFields } from "./internal/merge-fields.ts";
-import type { IdentityKind, NormalizedLead } from "./normalize-lead.ts";
-import { newContactInserts, planNewContact } from "./plan-new-contact.ts";
+import { type OperationNodeSource, sql } from "kysely";
+import { auditInsert } from "../audit/record-audit.ts";
+import { insertJsonRows, type JsonColumnType, updateJsonRows } from "../platform/db/one-statement.ts";
+import { type Executor, lockMergeTargets } from "./internal/contact-store.ts";
+import { type Arrival, type ArrivalPlan, identityKey, planArrivals } from "./internal/plan-arrivals.ts";
+import { CONTACT_COLUMNS, TOUCH_COLUMNS } from "./plan-new-contact.ts";
 
-export interface UpsertContactInput {
-  workspaceId: string;
-  lead: NormalizedLead;
-  actor: Actor;
-  at: Date;
-  /** The inbox event this lead came from, if any: a touch is recorded once per event. */
-  eventId: string | null;
-  /** The event is being processed for the first time (no touch can exist for it yet). */
-  isFirstDelivery?: boolean;
+/**
+ * The stored owners of the arrivals' identity keys, as identityKey → contact id. ONE query (one index
+ * probe per key: a LATERAL … LIMIT 1 keeps the planner off a sequential scan).
+ */
+export async function findIdentityOwners(db: Executor, arrivals: Arrival[]): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  const keys = arrivals.flatMap((arrival) =>
+    arrival.lead.identities.map((identity) => ({ workspaceId: arrival.workspaceId, ...identity })),
+  );
+  if (keys.length === 0) return owners;
+  const { rows } = await sql<{ workspace_id: string; kind: string; value: string; contact_id: string }>`
+    select t.workspace_id, t.kind, t.value, found.contact_id
+    from unnest(
+      ${keys.map((key) => key.workspaceId)}::uuid[],
+      ${keys.map((key) => key.kind)}::text[],
+      ${keys.map((key) => key.value)}::text[]
+    ) as t(workspace_id, kind, value)
+    cross join lateral (
+      select ci.contact_id from contact_identities ci
+      where ci.workspace_id = t.workspace_id and ci.kind = t.kind and ci.value = t.value
+      limit 1
+    ) as found
+  `.execute(db);
+  for (const row of rows) owners.set(identityKey(row.workspace_id, row.kind, row.value), row.contact_id);
+  return owners;
 }
 
-export interface UpsertContactResult {
-  outcome: "created" | "merged";
-  contact: ContactRow;
-  /** Every identity key of the contact after the upsert. */
-  identities: { kind: string; value: string }[];
-}
-
-const MATCH_PRIORITY: IdentityKind[] = ["email", "phone", "instagram", "instagram_id"];
-
-/** Raised when a concurrent writer claimed an identity first: retry the transaction. */
-export class IdentityRaceError extends Error {
-  readonly isRetryable = true;
-  constructor() {
-    super("identity claimed concurrently");
-  }
+/** The `eventId\0contactId` pairs that already have a touch, for arrivals seen before (replays). */
+async function findSeenTouches(db: Executor, arrivals: Arrival[]): Promise<Set<string>> {
+  const eventIds = arrivals.flatMap((arrival) =>
+    arrival.eventId !== null && !arrival.isFirstDelivery ? [arrival.eventId] : [],
+  );
+  if (eventIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("contact_touches")
+    .select(["event_id", "contact_id"])
+    .where("event_id", "in", eventIds)
+    .execute();
+  return new Set(rows.map((row) => `${row.event_id}\u0000${row.contact_id}`));
 }
 
 /**
- * One person per workspace: same e-mail, phone or Instagram handle → the existing contact, merged;
- * otherwise a new contact. Records the source touch, a reversible merge entry and the audit trail.
- * Runs inside the caller's transaction.
+ * One person per workspace, for many arrivals in order (see planArrivals for the rules): reads the
+ * identity owners (unless given), locks and reads the contacts they name, plans every merge and
+ * creation in memory, and returns the plan with the statements that store it (contacts created and
+ * updated, identities, touches, merge records, audit), to run as ONE statement with the rest of the
+ * caller's writes, in the caller's transaction (required when owners were found: they are locked).
+ * A unique violation when it runs means someone claimed a key meanwhile: retry.
  */
-export async function upsertContact(
-  trx: Transaction<DB>,
-  input: UpsertContactInput,
-): Promise<UpsertContactResult> {
-  const { workspaceId, lead, at } = input;
-  const owners = await findIdentityOwners(trx, workspaceId, lead.identities);
-  const targetId = MATCH_PRIORITY.map((kind) => owners.find((owner) => owner.kind === kind)?.contact_id).find(
-    Boolean,
-  );
-  if (!targetId) return createContact(trx, input);
-
-  const current = await lockContact(trx, workspaceId, targetId);
-  if (!current) throw new IdentityRaceError();
-  const before = snapshot(current);
-  const merged = mergeFields(toMergeState(current), {
-    fields: lead.fields,
-    custom: lead.custom,
-    invalid: lead.invalid,
-  });
-  const mine = new Set(owners.filter((o) => o.contact_id === targetId).map((o) => `${o.kind}:${o.value}`));
-  const claimedElsewhere = new Set(owners.map((o) => `${o.kind}:${o.value}`));
-  const newIdentities = lead.identities.filter(
-    (i) => !mine.has(`${i.kind}:${i.value}`) && !claimedElsewhere.has(`${i.kind}:${i.value}`),
-  );
-  const added = await addIdentities(trx, workspaceId, targetId, newIdentities);
-
-  const isRevived = current.deleted_at !== null;
-  const updated = await trx
-    .updateTable("contacts")
-    .set({
-      ...mergeStateColumns(merged),
-      last_source: lead.source,
-      last_touch_at: latest(at, current.last_touch_at),
-      first_touch_at: earliest(at, current.first_touch_at),
-      updated_at: at,
-      deleted_at: null,
-    })
-    .where("id", "=", targetId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const after = snapshot(updated);
-
-  const touchId = await recordTouch(trx, {
-    workspaceId,
-    contactId: targetId,
-    lead,
-    at,
-    eventId: input.eventId,
-    isFirstDelivery: input.isFirstDelivery ?? false,
-  });
-  if (touchId) {
-    await trx
-      .insertInto("contact_merges")
-      .values({
-        workspace_id: workspaceId,
-        target_id: targetId,
-        source_id: null,
-        touch_id: touchId,
-        target_before: JSON.stringify(before),
-        target_after: JSON.stringify(after),
-        moved_identities: JSON.stringify(added),
-        actor: JSON.stringify(input.actor),
-        at,
-      })
-      .execute();
-  }
-  await recordAudit(trx, [
-    ...(isRevived
-      ? [
-          {
-            workspaceId,
-            entityType: "contact",
-            entityId: targetId,
-            action: "restore",
-            actor: input.actor,
-            before: { deletedAt: current.deleted_at?.toISOString() ?? null },
-            after: { deletedAt: null, reason: "new touch" },
-            at,
-          },
-        ]
-      : []),
-    {
-      workspaceId,
-      entityType: "contact",
-      entityId: targetId,
-      action: "merge",
-      actor: input.actor,
-      before,
-      after: { ...after, source: lead.source, addedIdentities: added },
-      at,
-    },
-  ]);
-  const identities = await trx
-    .selectFrom("contact_identities")
-    .select(["kind", "value"])
-    .where("contact_id", "=", targetId)
-    .orderBy("created_at")
-    .execute();
-  return { outcome: "merged", contact: updated, identities };
+export async function upsertContacts(
+  db: Executor,
+  arrivals: Arrival[],
+  options: { owners?: Map<string, string> } = {},
+): Promise<{ plan: ArrivalPlan; writes: OperationNodeSource[] }> {
+  const owners = options.owners ?? (await findIdentityOwners(db, arrivals));
+  const targets = await lockMergeTargets(db, [...new Set(owners.values())]);
+  const seenTouches = await findSeenTouches(db, arrivals);
+  const plan = planArrivals(arrivals, { owners, targets, seenTouches });
+  return { plan, writes: arrivalWrites(plan) };
 }
 
-async function createContact(trx: Transaction<DB>, input: UpsertContactInput): Promise<UpsertContactResult> {
-  const plan = planNewContact(input);
-  try {
-    await executeAsOneStatement(trx, newContactInserts(trx, [plan]));
-  } catch (error) {
-    if ((error as { code?: unknown }).code === "23505") throw new IdentityRaceError();
-    throw error;
-  }
-  return { outcome: "created", contact: plan.contact, identities: plan.identities };
-}
+const UPDATED_COLUMNS: Record<string, JsonColumnType> = {
+  id: "uuid",
+  name: "text",
+  email: "text",
+  phone: "text",
+  instagram: "text",
+  city: "text",
+  interest: "text",
+  income: "double precision",
+  custom: "jsonb",
+  secondary: "jsonb",
+  invalid: "jsonb",
+  tags: "text[]",
+  last_source: "text",
+  first_touch_at: "timestamptz",
+  last_touch_at: "timestamptz",
+  updated_at: "timestamptz",
+  deleted_at: "timestamptz",
+};
 
-async function recordTouch(
-  trx: Transaction<DB>,
-  input: {
-    workspaceId: string;
-    contactId: string;
-    lead: NormalizedLead;
-    at: Date;
-    eventId: string | null;
-    isFirstDelivery: boolean;
-  },
-): Promise<string | null> {
-  if (input.eventId && !input.isFirstDelivery) {
-    const seen = await trx
-      .selectFrom("contact_touches")
-      .select("id")
-      .where("event_id", "=", input.eventId)
-      .where("contact_id", "=", input.contactId)
-      .executeTakeFirst();
-    if (seen) return null;
+const MERGE_COLUMNS: Record<string, JsonColumnType> = {
+  id: "uuid",
+  workspace_id: "uuid",
+  target_id: "uuid",
+  source_id: "uuid",
+  touch_id: "uuid",
+  target_before: "jsonb",
+  target_after: "jsonb",
+  moved_identities: "jsonb",
+  actor: "jsonb",
+  at: "timestamptz",
+};
+
+/** The statements that store a plan: one per table, each with its rows as one JSON parameter. */
+function arrivalWrites(plan: ArrivalPlan): OperationNodeSource[] {
+  const writes: OperationNodeSource[] = [];
+  if (plan.created.length > 0) {
+    writes.push(
+      insertJsonRows(
+        "contacts",
+        CONTACT_COLUMNS,
+        plan.created.map((contact) => ({ ...contact })),
+      ),
+    );
   }
-  const row = await trx
-    .insertInto("contact_touches")
-    .values(touchRow(input))
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+  if (plan.updated.length > 0) {
+    writes.push(
+      updateJsonRows(
+        "contacts",
+        "id",
+        UPDATED_COLUMNS,
+        plan.updated.map((contact) => ({ ...contact })),
+      ),
+    );
+  }
+  if (plan.identities.length > 0) {
+    writes.push(
+      insertJsonRows(
+        "contact_identities",
+        { workspace_id: "uuid", kind: "text", value: "text", contact_id: "uuid" },
+        plan.identities,
+      ),
+    );
+  }
+  if (plan.touches.length > 0) writes.push(insertJsonRows("contact_touches", TOUCH_COLUMNS, plan.touches));
+  if (plan.merges.length > 0) {
+    writes.push(
+      insertJsonRows(
+        "contact_merges",
+        MERGE_COLUMNS,
+        plan.merges.map((merge) => ({ ...merge })),
+      ),
+    );
+  }
+  if (plan.audit.length > 0) writes.push(auditInsert(plan.audit));
+  return writes;
 }

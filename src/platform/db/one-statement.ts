@@ -55,3 +55,36 @@ export function insertJsonRows(
     select ${sql.join(values)}
     from jsonb_to_recordset(${JSON.stringify(picked)}::jsonb) as x(${sql.raw(definitions.join(", "))})`;
 }
+
+/**
+ * `UPDATE table SET … FROM jsonb_to_recordset($1) WHERE table.key = x.key`: many rows, each with its
+ * own values, as ONE parameter. `columns` names the key and the columns to set (code, never input).
+ */
+export function updateJsonRows(
+  table: string,
+  key: string,
+  columns: Record<string, JsonColumnType>,
+  rows: Record<string, unknown>[],
+): RawBuilder<unknown> {
+  const names = Object.keys(columns);
+  const definitions = names.map((name) => {
+    const type = columns[name];
+    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" ? "text" : type}`;
+  });
+  const assignments = names
+    .filter((name) => name !== key)
+    .map((name) => {
+      const type = columns[name];
+      const value =
+        type === "jsonb-text"
+          ? sql`(${sql.ref(`x.${name}`)})::jsonb`
+          : type === "bytea-hex"
+            ? sql`decode(${sql.ref(`x.${name}`)}, 'hex')`
+            : sql.ref(`x.${name}`);
+      return sql`${sql.ref(name)} = ${value}`;
+    });
+  const picked = rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
+  return sql`update ${sql.table(table)} set ${sql.join(assignments)}
+    from jsonb_to_recordset(${JSON.stringify(picked)}::jsonb) as x(${sql.raw(definitions.join(", "))})
+    where ${sql.ref(`${table}.${key}`)} = ${sql.ref(`x.${key}`)}`;
+}
