@@ -74,6 +74,17 @@ describe("pipelines", () => {
     expect(closed.statusCode).toBe(400);
   });
 
+  it("list who can own a deal: members, not viewers", async () => {
+    const owners = (await t.request("GET", "/api/v1/deal-owners", { token: sales.token })).json() as {
+      items: { id: string; email: string }[];
+    };
+    expect(owners.items.map((item) => item.email)).toEqual([
+      "admin@funil.test",
+      "corretor@funil.test",
+      "outra@funil.test",
+    ]);
+  });
+
   it("are configured by managers only", async () => {
     const response = await t.request("POST", "/api/v1/pipelines", {
       token: sales.token,

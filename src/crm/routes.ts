@@ -23,6 +23,23 @@ const tags = ["crm"];
 
 export function registerCrmRoutes(app: HttpServer, deps: Deps) {
   app.get(
+    "/api/v1/deal-owners",
+    { schema: { tags, summary: "Members who can own deals (everyone but viewers)" } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      const items = await deps.db
+        .selectFrom("memberships")
+        .innerJoin("users", "users.id", "memberships.user_id")
+        .select(["users.id", "users.name", "users.email", "memberships.role"])
+        .where("memberships.workspace_id", "=", principal.workspaceId)
+        .where("memberships.role", "<>", "viewer")
+        .orderBy("users.email")
+        .execute();
+      return { items };
+    },
+  );
+
+  app.get(
     "/api/v1/pipelines",
     { schema: { tags, summary: "Pipelines with their stages" } },
     async (request) => {
