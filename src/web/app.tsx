@@ -5,6 +5,7 @@ import { EmptyState } from "./components/status-states.tsx";
 import { useLanguage, useT } from "./i18n.ts";
 import { AdLibraryPage } from "./pages/ad-library/ad-library-page.tsx";
 import { ConnectionsPage } from "./pages/connections/connections-page.tsx";
+import { DealsPage } from "./pages/deals/deals-page.tsx";
 import { EnrichmentPage } from "./pages/enrichment/enrichment-page.tsx";
 import { EventsPage } from "./pages/events/events-page.tsx";
 import { ImportsPage } from "./pages/imports/imports-page.tsx";
@@ -42,6 +43,7 @@ function RoutedPage({ route }: { route: Route }) {
   const [section, id, extra] = route.segments;
   if (section === "leads" && id && !extra) return <LeadDetailPage key={id} id={id} />;
   if (section === "leads" && !id) return <LeadsPage />;
+  if (section === "deals" && !id) return <DealsPage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
   if (section === "enrichment" && !id) return <EnrichmentPage />;

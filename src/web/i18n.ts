@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from "react";
+import { dealsEn, dealsPtBR } from "./pages/deals/deals-messages.ts";
 
 export type Language = "pt-BR" | "en";
 
@@ -704,6 +705,7 @@ const ptBR = {
   "adLibrary.outcomeAds": "{ads} anúncios, {adsNew} inéditos",
   "adLibrary.openLead": "Abrir lead",
   "adLibrary.snapshot": "Ver anúncio {n}",
+  ...dealsPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1405,6 +1407,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.outcomeAds": "{ads} ads, {adsNew} never seen",
   "adLibrary.openLead": "Open lead",
   "adLibrary.snapshot": "See ad {n}",
+  ...dealsEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };
