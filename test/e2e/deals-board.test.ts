@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { apiCall } from "./support/api.ts";
+import { useBrowserSession } from "./support/browser-session.ts";
+
+describe("Negócios board, in a real browser against the real server", () => {
+  const session = useBrowserSession();
+
+  it("creates a pipeline, opens a deal, is told which rule blocks a move, then drags it through", async () => {
+    const { server, token, newPage, signIn, screenshot } = session();
+    const lead = await apiCall<{ id: string }>(server.baseUrl, "POST", "/api/v1/leads", {
+      token,
+      body: { name: "Carla Board E2E", email: "carla.board.e2e@example.com" },
+    });
+    expect(lead.status).toBe(201);
+
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Negócios" }).click();
+    await page.getByRole("heading", { name: "Negócios", level: 1 }).waitFor();
+    await page.getByText("Nenhum funil ainda").waitFor();
+    await page.getByRole("button", { name: "Criar funil imobiliário" }).click();
+    const column = (name: string) => page.getByRole("region", { name, exact: true });
+    await column("Proposta").getByText("Exige: responsável, imóvel, valor").waitFor();
+
+    await page.getByRole("button", { name: "Novo negócio" }).click();
+    await page.getByRole("textbox", { name: "Buscar lead por nome, e-mail ou telefone" }).fill("Carla Board");
+    await page.getByRole("radio", { name: /Carla Board E2E/ }).check();
+    await page.getByRole("button", { name: "Abrir negócio" }).click();
+    const card = page.locator("article.deal-card", { hasText: "Carla Board E2E" });
+    await column("Novo").locator("article.deal-card", { hasText: "Carla Board E2E" }).waitFor();
+
+    // Dragged to "Proposta" without what it asks: the move is refused and each rule is named.
+    await card.dragTo(column("Proposta"));
+    const blocked = page.locator(".deal-blocked");
+    await blocked.getByText("Carla Board E2E não pode entrar em “Proposta” ainda:").waitFor();
+    for (const rule of ["falta um responsável", "falta escolher o imóvel", "falta o valor"]) {
+      await blocked.getByText(rule).waitFor();
+    }
+    await column("Novo").locator("article.deal-card", { hasText: "Carla Board E2E" }).waitFor();
+    await screenshot(page, "deals-blocked.png");
+
+    // Fill what is missing, then the same drag goes through.
+    await card.getByRole("button", { name: "Carla Board E2E" }).click();
+    const details = page.getByRole("form", { name: "Detalhes de Carla Board E2E" });
+    await details.getByLabel("Responsável").selectOption({ index: 1 });
+    await details.getByLabel("Valor (R$)").fill("480000");
+    await details.getByLabel("Imóvel ou empreendimento").fill("Apto 302, Ed. Mirante");
+    await details.getByRole("button", { name: "Salvar" }).click();
+    await details.waitFor({ state: "detached" });
+    await card.dragTo(column("Proposta"));
+    await page.getByText("Carla Board E2E foi para Proposta.").waitFor();
+    await column("Proposta").locator("article.deal-card", { hasText: "Carla Board E2E" }).waitFor();
+    expect(await column("Proposta").textContent()).toMatch(/R\$\s480\.000,00/);
+
+    // Lost: picked from the card's own stage menu, with the reason asked for.
+    await card.getByRole("combobox", { name: "Mover Carla Board E2E" }).selectOption({ label: "Perdido" });
+    await page.getByLabel("Motivo da perda").fill("Financiamento negado");
+    await page.getByRole("button", { name: "Mover", exact: true }).click();
+    await column("Perdido").getByText("Motivo: Financiamento negado").waitFor();
+    await screenshot(page, "deals-board.png");
+
+    const deals = await apiCall<{ items: { status: string; closeReason: string; stageName: string }[] }>(
+      server.baseUrl,
+      "GET",
+      "/api/v1/deals",
+      { token },
+    );
+    expect(deals.body.items).toMatchObject([
+      { status: "lost", closeReason: "Financiamento negado", stageName: "Perdido" },
+    ]);
+  });
+});
