@@ -13,6 +13,42 @@ import type { Candidate } from "./schemas.ts";
 
 export type StoreVendor = "kiwify" | "hubla";
 
+/** The vendors' own hosts (and their subdomains: pay.kiwify.com.br, app.hub.la…). */
+const VENDOR_DOMAINS: Record<StoreVendor, readonly string[]> = {
+  kiwify: ["kiwify.com.br", "kiwify.com", "kiwify.app"],
+  hubla: ["hub.la", "hubla.com", "hubla.com.br", "hubla.app"],
+};
+
+/** The store vendor whose host serves `url`, or null. */
+export function storeVendorOfUrl(url: string): StoreVendor | null {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase().replace(/\.$/, "");
+  } catch {
+    return null;
+  }
+  for (const vendor of ["kiwify", "hubla"] as const) {
+    if (VENDOR_DOMAINS[vendor].some((domain) => host === domain || host.endsWith(`.${domain}`)))
+      return vendor;
+  }
+  return null;
+}
+
+/**
+ * Whether a fetched page is a Kiwify or Hubla store/product page: by its host, or (a producer's own
+ * domain pointed at the vendor) by what the page says it is: a Next.js page whose title or
+ * `og:site_name` names the vendor.
+ */
+export function storeVendorOf($: CheerioAPI, pageUrl: string): StoreVendor | null {
+  const byHost = storeVendorOfUrl(pageUrl);
+  if (byHost) return byHost;
+  if ($("script#__NEXT_DATA__").length === 0) return null;
+  const said = `${$("meta[property='og:site_name']").attr("content") ?? ""} ${$("title").first().text()}`;
+  if (/(?:^|[\s|–—-])kiwify\s*$/i.test(said.trim()) || /^\s*kiwify\b/i.test(said)) return "kiwify";
+  if (/(?:^|[\s|–—-])hubla\s*$/i.test(said.trim()) || /^\s*hubla\b/i.test(said)) return "hubla";
+  return null;
+}
+
 /** Keys that name the producer (never the product): `name` only counts on an object with a contact. */
 const PERSON_NAME_KEYS = [
   "producer_name",

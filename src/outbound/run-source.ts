@@ -2,7 +2,7 @@ import { loadBuffer } from "cheerio";
 import { type Selectable, sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { extractLinks, extractProfiles } from "./extract-profiles.ts";
-import { extractStorePage } from "./extract-store-page.ts";
+import { extractStorePage, storeVendorOf, storeVendorOfUrl } from "./extract-store-page.ts";
 import { createPoliteFetcher, type PoliteFetcher } from "./fetch-politely.ts";
 import { landCandidates } from "./land-candidates.ts";
 import { readSitemap } from "./read-sitemap.ts";
@@ -21,6 +21,8 @@ const MAX_SITEMAPS = 20;
 /** Sitemap index nesting followed. */
 const MAX_SITEMAP_LEVELS = 2;
 const INSERT_CHUNK = 500;
+/** The depth of a page whose links are never followed (a store page reached from another host). */
+const LEAF = Number.POSITIVE_INFINITY;
 
 type Source = Pick<
   Selectable<OutboundSourcesTable>,
@@ -79,10 +81,14 @@ function createCollector() {
   };
 }
 
+/**
+ * One page's candidates and links. A Kiwify or Hubla store page met anywhere in a crawl (by its host,
+ * or by what the page says it is) is read with the store parser, not only the generic one.
+ */
 function parsePage(kind: Source["kind"], body: Buffer, url: string) {
   const $ = loadBuffer(body);
-  const candidates =
-    kind === "kiwify" || kind === "hubla" ? extractStorePage($, url, kind) : extractProfiles($, url);
+  const vendor = kind === "kiwify" || kind === "hubla" ? kind : storeVendorOf($, url);
+  const candidates = vendor ? extractStorePage($, url, vendor) : extractProfiles($, url);
   return { candidates, links: extractLinks($, url) };
 }
 
@@ -160,6 +166,15 @@ async function crawl(
           if (seen.has(link) || !sameHost(link, start)) continue;
           seen.add(link);
           queue.push({ url: link, depth: next.depth + 1 });
+        }
+      }
+      // Links to Kiwify/Hubla store pages (another host) are read too, as leaves: their links are
+      // not followed. A generic source stays one page.
+      if (source.kind !== "generic" && next.depth <= maxDepth) {
+        for (const link of page.links) {
+          if (seen.has(link) || sameHost(link, start) || storeVendorOfUrl(link) === null) continue;
+          seen.add(link);
+          queue.push({ url: link, depth: LEAF });
         }
       }
     } else {

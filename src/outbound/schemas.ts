@@ -24,6 +24,8 @@ export type CandidateOutcome = (typeof CANDIDATE_OUTCOMES)[number];
 export const PAGE_MAX_BYTES = 2 * 1024 * 1024;
 export const PAGE_TIMEOUT_MS = 15_000;
 export const ROBOTS_MAX_BYTES = 256 * 1024;
+/** A sitemap document, as sent and (sitemap.xml.gz) once inflated: sitemaps.org allows 50 MB, we read less. */
+export const SITEMAP_MAX_BYTES = 10 * 1024 * 1024;
 /** How long a run owns its source without news; extended after every page. */
 export const RUN_LEASE_MS = 10 * 60_000;
 /** Runs that may fail (not on the target) before the run is failed for good. */

@@ -63,6 +63,11 @@ export interface SafeFetchOptions {
   method?: "GET" | "POST";
   body?: string | Buffer;
   headers?: Record<string, string>;
+  /**
+   * Called with every redirect target that passed the URL checks, before it is resolved or connected
+   * to; throwing stops the fetch with that error (robots.txt of the target's host, pacing).
+   */
+  beforeRedirect?: (next: URL) => Promise<void> | void;
 }
 
 export interface SafeResponse {
@@ -369,6 +374,7 @@ export async function safeFetch(raw: string | URL, options: SafeFetchOptions): P
           throw new FetchRefusedError("scheme", "the redirect target is not a valid URL");
         }
         url = checkUrl(next, options.allowHosts);
+        await options.beforeRedirect?.(url);
         continue;
       }
       return {
