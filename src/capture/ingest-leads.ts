@@ -19,7 +19,8 @@ export interface NewEvent {
   idempotencyKey: string;
   contentType: string | null;
   headers: Record<string, string>;
-  body: Uint8Array;
+  /** The raw bytes, or a text (stored as its UTF-8 bytes) when the caller wrote the body itself. */
+  body: Uint8Array | string;
 }
 
 /** An event already in the inbox (webhooks, replays). */
@@ -78,12 +79,33 @@ export async function ingestLeads(
      * PostgreSQL (leads sharing an identity key or an owner stay in one lane, in order).
      */
     matchesInOneTransaction?: boolean;
+    /**
+     * A set of the same caller still being written (imports keep two chunks in flight): when this
+     * set shares an identity key or a contact with it, it waits until that one has ended.
+     */
+    inFlight?: SetClaims & { settled: Promise<unknown> };
+    /** Called once the set's keys and the contacts owning them are known (the next set may start). */
+    onClaimed?: (claims: SetClaims) => void;
   } = {},
 ): Promise<Settled<IngestResult>[]> {
   if (items.length === 0) return [];
   const arrivals = items.map(arrivalOf);
-  const owners = await findIdentityOwners(deps.db, arrivals).catch(() => null);
+  const keys = new Set(
+    arrivals.flatMap((arrival) =>
+      arrival.lead.identities.map((identity) =>
+        identityKey(arrival.workspaceId, identity.kind, identity.value),
+      ),
+    ),
+  );
+  let owners = await findIdentityOwners(deps.db, arrivals).catch(() => null);
+  const { inFlight } = options;
+  if (inFlight && (!owners || sharesWith(inFlight, keys, owners))) {
+    // Same person as a lead still being written: its keys and contacts are read once it has ended.
+    await inFlight.settled.catch(() => undefined);
+    owners = await findIdentityOwners(deps.db, arrivals).catch(() => null);
+  }
   if (owners) {
+    options.onClaimed?.({ keys, contacts: new Set(owners.values()) });
     // Nobody to lock: the statement alone is atomic, no transaction needed.
     const needsLock = owners.size > 0 || arrivals.some((arrival) => !arrival.isFirstDelivery);
     const written = await (needsLock
@@ -98,6 +120,8 @@ export async function ingestLeads(
     if (written) return written.map((value) => ({ ok: true, value }));
   }
 
+  // One by one: never beside a set still being written.
+  await inFlight?.settled.catch(() => undefined);
   const all = items.map((_, index) => index);
   if (options.matchesInOneTransaction && items.length > 1) {
     const results: Settled<IngestResult>[] = new Array(items.length);
@@ -130,6 +154,18 @@ export async function ingestLeads(
     );
   }
   return results;
+}
+
+/** The identity keys of a set of leads and the stored contacts owning any of them. */
+export interface SetClaims {
+  keys: Set<string>;
+  contacts: Set<string>;
+}
+
+function sharesWith(claims: SetClaims, keys: Set<string>, owners: Map<string, string>): boolean {
+  for (const key of keys) if (claims.keys.has(key)) return true;
+  for (const contactId of owners.values()) if (claims.contacts.has(contactId)) return true;
+  return false;
 }
 
 /** Parallel transactions for the matches of one bulk call (PostgreSQL; PGlite has one connection). */
@@ -259,7 +295,8 @@ const EVENT_COLUMNS = {
 /** The inbox rows of the items: new ones inserted processed, stored ones marked processed. */
 function eventWrites(items: IngestItem[], contactIds: string[], now: Date): OperationNodeSource[] {
   const writes: OperationNodeSource[] = [];
-  const inserted: Record<string, unknown>[] = [];
+  const binary: Record<string, unknown>[] = [];
+  const text: Record<string, unknown>[] = [];
   const stored: { id: string; contact_id: string }[] = [];
   items.forEach((item, index) => {
     const contactId = contactIds[index] as string;
@@ -268,14 +305,17 @@ function eventWrites(items: IngestItem[], contactIds: string[], now: Date): Oper
       return;
     }
     const { body } = item.event;
-    inserted.push({
+    (typeof body === "string" ? text : binary).push({
       id: item.eventId,
       workspace_id: item.workspaceId,
       source: item.event.source,
       idempotency_key: item.event.idempotencyKey,
       content_type: item.event.contentType,
       headers: item.event.headers,
-      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("hex"),
+      body:
+        typeof body === "string"
+          ? body
+          : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("hex"),
       status: "processed",
       attempts: 1,
       contact_id: contactId,
@@ -284,7 +324,10 @@ function eventWrites(items: IngestItem[], contactIds: string[], now: Date): Oper
     });
   });
   // A repeated idempotency key fails the statement (unique violation): see ingestSetIn.
-  if (inserted.length > 0) writes.push(insertJsonRows("inbox_events", EVENT_COLUMNS, inserted));
+  if (binary.length > 0) writes.push(insertJsonRows("inbox_events", EVENT_COLUMNS, binary));
+  if (text.length > 0) {
+    writes.push(insertJsonRows("inbox_events", { ...EVENT_COLUMNS, body: "bytea-text" }, text));
+  }
   if (stored.length > 0) {
     writes.push(sql`
       update inbox_events as e

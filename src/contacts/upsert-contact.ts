@@ -103,23 +103,10 @@ const MERGE_COLUMNS: Record<string, JsonColumnType> = {
 function arrivalWrites(plan: ArrivalPlan): OperationNodeSource[] {
   const writes: OperationNodeSource[] = [];
   if (plan.created.length > 0) {
-    writes.push(
-      insertJsonRows(
-        "contacts",
-        CONTACT_COLUMNS,
-        plan.created.map((contact) => ({ ...contact })),
-      ),
-    );
+    writes.push(insertJsonRows("contacts", CONTACT_COLUMNS, plan.created));
   }
   if (plan.updated.length > 0) {
-    writes.push(
-      updateJsonRows(
-        "contacts",
-        "id",
-        UPDATED_COLUMNS,
-        plan.updated.map((contact) => ({ ...contact })),
-      ),
-    );
+    writes.push(updateJsonRows("contacts", "id", UPDATED_COLUMNS, plan.updated));
   }
   if (plan.identities.length > 0) {
     writes.push(
@@ -132,13 +119,7 @@ function arrivalWrites(plan: ArrivalPlan): OperationNodeSource[] {
   }
   if (plan.touches.length > 0) writes.push(insertJsonRows("contact_touches", TOUCH_COLUMNS, plan.touches));
   if (plan.merges.length > 0) {
-    writes.push(
-      insertJsonRows(
-        "contact_merges",
-        MERGE_COLUMNS,
-        plan.merges.map((merge) => ({ ...merge })),
-      ),
-    );
+    writes.push(insertJsonRows("contact_merges", MERGE_COLUMNS, plan.merges));
   }
   if (plan.audit.length > 0) writes.push(auditInsert(plan.audit));
   return writes;

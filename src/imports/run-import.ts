@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { sql } from "kysely";
 import type { Actor } from "../auth/schemas.ts";
-import { type IngestItem, ingestLeads } from "../capture/ingest-leads.ts";
+import { type IngestItem, ingestLeads, type SetClaims } from "../capture/ingest-leads.ts";
 import { type NormalizedLead, normalizeLead } from "../contacts/normalize-lead.ts";
 import { LeadInputSchema } from "../contacts/schemas.ts";
 import type { Deps } from "../deps.ts";
@@ -103,7 +103,18 @@ function prepareChunk(deps: Deps, mapping: ColumnMapping[], rows: ImportRow[]): 
  * (and the failed rows' events) and the checkpoint in ONE transaction. A resumed run first looks
  * the chunk's keys up: rows a crashed run already processed are counted, not ingested again.
  */
-async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChunk) {
+async function processChunk(
+  deps: Deps,
+  record: ImportRecord,
+  chunk: PreparedChunk,
+  pipeline: {
+    /** The chunk before, still being written. */
+    inFlight?: SetClaims & { settled: Promise<unknown> };
+    onClaimed?: (claims: SetClaims) => void;
+    /** Ends when the chunk before has ended (rejects if it failed): counters stay in order. */
+    previous?: Promise<unknown>;
+  } = {},
+) {
   const db = importsDb(deps.db);
   const now = deps.clock.now();
   const { rows, prepared } = chunk;
@@ -164,7 +175,7 @@ async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChu
               idempotencyKey: key(row),
               contentType: "application/json",
               headers: {},
-              body: Buffer.from(JSON.stringify(fields)),
+              body: JSON.stringify(fields),
             },
       });
     }
@@ -183,7 +194,11 @@ async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChu
       }
     }
     // One commit for the chunk's matches too: a failed commit fails the chunk, redone on resume.
-    const results = await ingestLeads(deps, items, { matchesInOneTransaction: true });
+    const results = await ingestLeads(deps, items, {
+      matchesInOneTransaction: true,
+      ...(pipeline.inFlight ? { inFlight: pipeline.inFlight } : {}),
+      ...(pipeline.onClaimed ? { onClaimed: pipeline.onClaimed } : {}),
+    });
     results.forEach((result, index) => {
       const item = items[index] as IngestItem;
       if (result.ok) {
@@ -200,6 +215,8 @@ async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChu
   }
 
   const checkpoint = rows.at(-1)?.rowNumber ?? 0;
+  // Never past a chunk that failed: the checkpoint only moves once the chunk before has ended.
+  await pipeline.previous;
   await db.transaction().execute(async (trx) => {
     if (errors.length > 0) {
       await trx
@@ -226,7 +243,7 @@ async function processChunk(deps: Deps, record: ImportRecord, chunk: PreparedChu
             idempotency_key: item.event.kind === "new" ? item.event.idempotencyKey : item.eventId,
             content_type: "application/json",
             headers: JSON.stringify({}),
-            body: item.event.kind === "new" ? item.event.body : Buffer.alloc(0),
+            body: item.event.kind === "new" ? Buffer.from(item.event.body) : Buffer.alloc(0),
             status: "failed" as const,
             attempts: 1,
             error: message,
@@ -333,22 +350,51 @@ export async function runImport(deps: Deps, input: RunImportInput): Promise<RunI
       if (rows.length > 0 && mapping) yield prepareChunk(deps, mapping, rows);
     }
     const chunks = preparedChunks();
+    // Two chunks in flight: the next one starts once the current one's keys and their owners are
+    // known, and waits for it when they share a key or a contact (ingestLeads); counters and
+    // checkpoints are written in order, never past a failed chunk.
+    const inFlight: Promise<number>[] = [];
     try {
       let next = chunks.next();
+      let previous: { claims: SetClaims | null; finished: Promise<number> } | null = null;
       while (true) {
         const current = await next;
         if (current.done) break;
         next = chunks.next();
         // Handled here so a failed write below leaves no unhandled rejection behind.
         next.catch(() => undefined);
-        const checkpoint = await processChunk(
+        let onClaimed: (claims: SetClaims) => void = () => undefined;
+        const claimed = new Promise<SetClaims>((resolve) => {
+          onClaimed = resolve;
+        });
+        const prior: { claims: SetClaims | null; finished: Promise<number> } | null = previous;
+        // At most two in flight: the chunk before the previous one has ended.
+        if (inFlight.length >= 2) await inFlight[inFlight.length - 2];
+        const finished: Promise<number> = processChunk(
           deps,
           { ...record, isResumed: record.attempts > 1 },
           current.value,
-        );
-        await input.afterChunk?.({ checkpoint });
+          {
+            ...(prior?.claims ? { inFlight: { ...prior.claims, settled: prior.finished } } : {}),
+            onClaimed,
+            ...(prior ? { previous: prior.finished } : {}),
+          },
+        ).then(async (checkpoint) => {
+          await input.afterChunk?.({ checkpoint });
+          return checkpoint;
+        });
+        finished.catch(() => undefined);
+        inFlight.push(finished);
+        if (inFlight.length > 2) inFlight.shift();
+        // Without claims (nothing to ingest, or the lookup failed) the next chunk waits for this one.
+        const claims: SetClaims | null = await Promise.race([claimed, finished.then(() => null)]);
+        if (!claims) await finished;
+        previous = { claims, finished };
       }
+      await previous?.finished;
     } finally {
+      // Nothing is left running behind the run, whatever happened.
+      await Promise.allSettled(inFlight);
       await chunks.return(undefined).catch(() => undefined);
     }
     if (isEmpty) return await finish("failed", "the file is empty");

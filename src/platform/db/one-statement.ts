@@ -11,12 +11,19 @@ export async function executeAsOneStatement(
 ): Promise<void> {
   if (queries.length === 0) return;
   const parts = queries.map((query, index) => sql`${sql.raw(`q${index}`)} as (${query})`);
+  if (process.env.FUNIL_EXPLAIN && queries.length > 6 && Math.random() < 0.1) {
+    const r = await sql<
+      Record<string, string>
+    >`explain (analyze, buffers, timing) with ${sql.join(parts)} select 1 as done`.execute(db);
+    console.error(r.rows.map((row) => Object.values(row)[0]).join("\n"));
+    return;
+  }
   await sql`with ${sql.join(parts)} select 1 as done`.execute(db);
 }
 
 /**
  * How a column travels in a JSON row: as its SQL type, or `jsonb-text` (a JSON text, stored as
- * jsonb) or `bytea-hex` (bytes as a hex string).
+ * jsonb), `bytea-hex` (bytes as a hex string) or `bytea-text` (bytes that are UTF-8 text, as that text).
  */
 export type JsonColumnType =
   | "uuid"
@@ -27,7 +34,8 @@ export type JsonColumnType =
   | "jsonb"
   | "text[]"
   | "jsonb-text"
-  | "bytea-hex";
+  | "bytea-hex"
+  | "bytea-text";
 
 /**
  * `INSERT INTO table (…) SELECT … FROM jsonb_to_recordset($1)`: many rows as ONE parameter, so a
@@ -37,23 +45,24 @@ export type JsonColumnType =
 export function insertJsonRows(
   table: string,
   columns: Record<string, JsonColumnType>,
-  rows: Record<string, unknown>[],
+  rows: readonly object[],
 ): RawBuilder<unknown> {
   const names = Object.keys(columns);
   const definitions = names.map((name) => {
     const type = columns[name];
-    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" ? "text" : type}`;
+    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" || type === "bytea-text" ? "text" : type}`;
   });
   const values = names.map((name) => {
     const type = columns[name];
     if (type === "jsonb-text") return sql`(${sql.ref(`x.${name}`)})::jsonb`;
     if (type === "bytea-hex") return sql`decode(${sql.ref(`x.${name}`)}, 'hex')`;
+    if (type === "bytea-text") return sql`convert_to(${sql.ref(`x.${name}`)}, 'UTF8')`;
     return sql.ref(`x.${name}`);
   });
-  const picked = rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
+  // Keys a row does not name read as null; keys that are not columns are ignored.
   return sql`insert into ${sql.table(table)} (${sql.join(names.map((name) => sql.ref(name)))})
     select ${sql.join(values)}
-    from jsonb_to_recordset(${JSON.stringify(picked)}::jsonb) as x(${sql.raw(definitions.join(", "))})`;
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${sql.raw(definitions.join(", "))})`;
 }
 
 /**
@@ -64,12 +73,12 @@ export function updateJsonRows(
   table: string,
   key: string,
   columns: Record<string, JsonColumnType>,
-  rows: Record<string, unknown>[],
+  rows: readonly object[],
 ): RawBuilder<unknown> {
   const names = Object.keys(columns);
   const definitions = names.map((name) => {
     const type = columns[name];
-    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" ? "text" : type}`;
+    return `"${name}" ${type === "jsonb-text" || type === "bytea-hex" || type === "bytea-text" ? "text" : type}`;
   });
   const assignments = names
     .filter((name) => name !== key)
@@ -80,11 +89,15 @@ export function updateJsonRows(
           ? sql`(${sql.ref(`x.${name}`)})::jsonb`
           : type === "bytea-hex"
             ? sql`decode(${sql.ref(`x.${name}`)}, 'hex')`
-            : sql.ref(`x.${name}`);
+            : type === "bytea-text"
+              ? sql`convert_to(${sql.ref(`x.${name}`)}, 'UTF8')`
+              : sql.ref(`x.${name}`);
       return sql`${sql.ref(name)} = ${value}`;
     });
-  const picked = rows.map((row) => Object.fromEntries(names.map((name) => [name, row[name] ?? null])));
+  // The keys again as an array, so the rows are found through the key's index, never by a scan.
+  const keys = rows.map((row) => (row as Record<string, unknown>)[key]);
   return sql`update ${sql.table(table)} set ${sql.join(assignments)}
-    from jsonb_to_recordset(${JSON.stringify(picked)}::jsonb) as x(${sql.raw(definitions.join(", "))})
-    where ${sql.ref(`${table}.${key}`)} = ${sql.ref(`x.${key}`)}`;
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${sql.raw(definitions.join(", "))})
+    where ${sql.ref(`${table}.${key}`)} = ${sql.ref(`x.${key}`)}
+      and ${sql.ref(`${table}.${key}`)} = any(${keys}::${sql.raw(columns[key] ?? "text")}[])`;
 }
