@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   "deals:read": ["admin", "manager", "sales", "cs", "viewer"],
   "deals:write": ["admin", "manager", "sales", "cs"],
   "deals:delete": ["admin", "manager"],
+  "deals:assign": ["admin", "manager"],
   "pipelines:manage": ["admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { checkStageEntry } from "./check-stage-entry.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
+import { pickOwner } from "./pick-owner.ts";
 import { type CrmDB, crmDb, type DealView } from "./schemas.ts";
 
 type Viewer = Pick<Principal, "workspaceId" | "role" | "userId" | "actor">;
@@ -73,7 +74,7 @@ export async function createDeal(
   const db = crmDb(deps.db);
   const contact = await deps.db
     .selectFrom("contacts")
-    .select(["id", "name"])
+    .select(["id", "name", "first_source"])
     .where("id", "=", input.contactId)
     .where("workspace_id", "=", workspaceId)
     .where("deleted_at", "is", null)
@@ -98,17 +99,27 @@ export async function createDeal(
     throw new AppError("forbidden", "Sales create deals they own; a manager can give one to someone else");
   }
   await assertMember(deps, workspaceId, ownerId);
-  const facts = {
-    ownerId,
-    value: input.value ?? null,
-    expectedClose: input.expectedClose ?? null,
-    propertyRef: input.propertyRef ?? null,
-  };
-  assertStageEntry({ deal: facts, stage });
   const now = deps.clock.now();
   const title = input.title ?? contact.name ?? "Negócio";
   const id = await deps.db.transaction().execute(async (trx) => {
     const tx = crmDb(trx);
+    // No owner named: the assignment rules choose one (their cursor moves in this transaction).
+    const picked =
+      input.ownerId === undefined && ownerId === null
+        ? await pickOwner(trx, {
+            workspaceId,
+            pipelineId: stage.pipeline_id,
+            contactSource: contact.first_source,
+            now,
+          })
+        : null;
+    const facts = {
+      ownerId: picked?.ownerId ?? ownerId,
+      value: input.value ?? null,
+      expectedClose: input.expectedClose ?? null,
+      propertyRef: input.propertyRef ?? null,
+    };
+    assertStageEntry({ deal: facts, stage });
     const deal = await tx
       .insertInto("deals")
       .values({
@@ -116,7 +127,7 @@ export async function createDeal(
         pipeline_id: stage.pipeline_id,
         stage_id: stage.id,
         contact_id: contact.id,
-        owner_id: ownerId,
+        owner_id: facts.ownerId,
         title,
         value: facts.value,
         expected_close: facts.expectedClose,
@@ -140,16 +151,32 @@ export async function createDeal(
         at: now,
       })
       .execute();
-    await recordAudit(trx, {
-      workspaceId,
-      entityType: "deal",
-      entityId: deal.id,
-      action: "deal.created",
-      actor: input.viewer.actor,
-      before: null,
-      after: { title, contactId: contact.id, stage: stage.name, ...facts },
-      at: now,
-    });
+    await recordAudit(trx, [
+      {
+        workspaceId,
+        entityType: "deal",
+        entityId: deal.id,
+        action: "deal.created",
+        actor: input.viewer.actor,
+        before: null,
+        after: { title, contactId: contact.id, stage: stage.name, ...facts },
+        at: now,
+      },
+      ...(picked?.ownerId
+        ? [
+            {
+              workspaceId,
+              entityType: "deal",
+              entityId: deal.id,
+              action: "deal.assigned",
+              actor: { type: "system" as const, id: picked.ruleId, label: "assignment rules" },
+              before: { ownerId: null },
+              after: { ownerId: picked.ownerId, reason: picked.reason },
+              at: now,
+            },
+          ]
+        : []),
+    ]);
     return deal.id;
   });
   return getDeal(deps, { dealId: id, viewer: input.viewer });

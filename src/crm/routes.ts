@@ -6,17 +6,26 @@ import type { HttpServer } from "../platform/http/server.ts";
 import { createDeal } from "./create-deal.ts";
 import { deleteDeal, restoreDeal } from "./delete-deal.ts";
 import { getDeal, listDeals } from "./list-deals.ts";
+import {
+  createAssignmentRule,
+  deleteAssignmentRule,
+  listAssignmentRules,
+  updateAssignmentRule,
+} from "./manage-assignment-rules.ts";
 import { createPipeline, getPipeline, listPipelines, updatePipeline } from "./manage-pipelines.ts";
 import {
+  AssignDealSchema,
   BulkDealsSchema,
+  CreateAssignmentRuleSchema,
   CreateDealSchema,
   CreatePipelineSchema,
   ListDealsQuerySchema,
   MoveDealSchema,
+  UpdateAssignmentRuleSchema,
   UpdateDealSchema,
   UpdatePipelineSchema,
 } from "./schemas.ts";
-import { changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
+import { assignDeal, changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ["crm"];
@@ -127,7 +136,10 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
     },
     async (request) => {
       const body = request.body;
-      const principal = authorize(request, body.action === "delete" ? "deals:delete" : "deals:write");
+      const principal = authorize(
+        request,
+        body.action === "delete" ? "deals:delete" : body.action === "assign" ? "deals:assign" : "deals:write",
+      );
       return changeDeals({
         ids: body.ids,
         run: (dealId) => {
@@ -140,7 +152,7 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
                 reason: body.reason,
               });
             case "assign":
-              return updateDeal(deps, { viewer: principal, dealId, changes: { ownerId: body.ownerId } });
+              return assignDeal(deps, { viewer: principal, dealId, ownerId: body.ownerId, reason: "bulk" });
             case "delete":
               return deleteDeal(deps, { viewer: principal, dealId });
           }
@@ -191,6 +203,87 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
     async (request) => {
       const principal = authorize(request, "deals:write");
       return moveDeal(deps, { viewer: principal, dealId: request.params.id, ...request.body });
+    },
+  );
+
+  app.post(
+    "/api/v1/deals/:id/assign",
+    {
+      schema: {
+        tags,
+        summary:
+          "Give a deal to someone (reason kept in the audit), or leave out ownerId for the rules to choose",
+        params: IdParams,
+        body: AssignDealSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:assign");
+      return assignDeal(deps, { viewer: principal, dealId: request.params.id, ...request.body });
+    },
+  );
+
+  app.get(
+    "/api/v1/assignment-rules",
+    { schema: { tags, summary: "Assignment rules, in the order they are tried" } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return listAssignmentRules(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.post(
+    "/api/v1/assignment-rules",
+    {
+      schema: {
+        tags,
+        summary: "Round-robin or least-loaded among owners, per pipeline and/or source, with caps and hours",
+        body: CreateAssignmentRuleSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "pipelines:manage");
+      const rule = await createAssignmentRule(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        rule: request.body,
+      });
+      return reply.status(201).send(rule);
+    },
+  );
+
+  app.patch(
+    "/api/v1/assignment-rules/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change an assignment rule",
+        params: IdParams,
+        body: UpdateAssignmentRuleSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "pipelines:manage");
+      return updateAssignmentRule(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        actor: principal.actor,
+        changes: request.body,
+      });
+    },
+  );
+
+  app.delete(
+    "/api/v1/assignment-rules/:id",
+    { schema: { tags, summary: "Remove an assignment rule", params: IdParams } },
+    async (request, reply) => {
+      const principal = authorize(request, "pipelines:manage");
+      await deleteAssignmentRule(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        actor: principal.actor,
+      });
+      return reply.status(204).send();
     },
   );
 

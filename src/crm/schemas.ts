@@ -67,6 +67,7 @@ export interface DealStageMovesTable {
 }
 
 type CrmTables = {
+  assignment_rules: AssignmentRulesTable;
   pipelines: PipelinesTable;
   pipeline_stages: PipelineStagesTable;
   deals: DealsTable;
@@ -222,4 +223,110 @@ export interface DealView {
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+}
+
+export const ASSIGNMENT_STRATEGIES = ["round_robin", "least_loaded"] as const;
+export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
+
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM");
+
+export const WorkingHoursSchema = z
+  .object({
+    timeZone: z
+      .string()
+      .default("America/Sao_Paulo")
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat("en-US", { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, "unknown time zone"),
+    /** 0 = Sunday … 6 = Saturday */
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+    start: Time,
+    end: Time,
+  })
+  .strict()
+  .refine((hours) => hours.start < hours.end, { message: "start must be before end", path: ["end"] });
+export type WorkingHours = z.infer<typeof WorkingHoursSchema>;
+
+const AssignmentRuleFields = {
+  name: z.string().trim().min(1).max(120),
+  pipelineId: z.string().uuid().nullable(),
+  /** Only leads whose first source is this (e.g. `instagram`, `typeform`). */
+  source: z.string().trim().min(1).max(60).nullable(),
+  strategy: z.enum(ASSIGNMENT_STRATEGIES),
+  ownerIds: z.array(z.string().uuid()).min(1).max(200),
+  maxOpenDeals: z.number().int().min(1).max(100_000).nullable(),
+  /** The rule applies only inside these hours (a night or weekend rule can follow it). */
+  workingHours: WorkingHoursSchema.nullable(),
+  enabled: z.boolean(),
+};
+
+export const CreateAssignmentRuleSchema = z
+  .object({
+    ...AssignmentRuleFields,
+    pipelineId: AssignmentRuleFields.pipelineId.default(null),
+    source: AssignmentRuleFields.source.default(null),
+    maxOpenDeals: AssignmentRuleFields.maxOpenDeals.default(null),
+    workingHours: AssignmentRuleFields.workingHours.default(null),
+    enabled: AssignmentRuleFields.enabled.default(true),
+    position: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+
+export const UpdateAssignmentRuleSchema = z
+  .object({
+    name: AssignmentRuleFields.name.optional(),
+    pipelineId: AssignmentRuleFields.pipelineId.optional(),
+    source: AssignmentRuleFields.source.optional(),
+    strategy: AssignmentRuleFields.strategy.optional(),
+    ownerIds: AssignmentRuleFields.ownerIds.optional(),
+    maxOpenDeals: AssignmentRuleFields.maxOpenDeals.optional(),
+    workingHours: AssignmentRuleFields.workingHours.optional(),
+    enabled: AssignmentRuleFields.enabled.optional(),
+    position: z.number().int().min(0).max(10_000).optional(),
+  })
+  .strict();
+
+export const AssignDealSchema = z
+  .object({
+    /** A person; null unassigns; left out: the assignment rules choose. */
+    ownerId: z.string().uuid().nullable().optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+export interface AssignmentRulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  position: Generated<number>;
+  pipeline_id: string | null;
+  source: string | null;
+  strategy: AssignmentStrategy;
+  owner_ids: ColumnType<string[], string[], string[]>;
+  max_open_deals: number | null;
+  working_hours: ColumnType<WorkingHours | null, string | null, string | null>;
+  cursor: Generated<number>;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssignmentRuleView {
+  id: string;
+  name: string;
+  position: number;
+  pipelineId: string | null;
+  source: string | null;
+  strategy: AssignmentStrategy;
+  ownerIds: string[];
+  maxOpenDeals: number | null;
+  workingHours: WorkingHours | null;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -4,6 +4,7 @@ import type { Deps } from "../deps.ts";
 import { AppError, ERROR_CODES, notFound } from "../platform/http/errors.ts";
 import { assertMember, assertStageEntry, findStage } from "./create-deal.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
+import { pickOwner } from "./pick-owner.ts";
 import { crmDb, type DealChanges, type DealView } from "./schemas.ts";
 
 type Viewer = Pick<Principal, "workspaceId" | "role" | "userId" | "actor">;
@@ -21,6 +22,8 @@ async function changeDeal(
     changes?: DealChanges;
     stageId?: string;
     reason?: string | undefined;
+    /** Why the owner changes (manual reassignment), or `byRules` to let the assignment rules choose. */
+    assignment?: { reason?: string | undefined; byRules?: boolean };
   },
 ): Promise<void> {
   const { workspaceId } = input.viewer;
@@ -58,9 +61,28 @@ async function changeDeal(
       expectedClose: deal.expected_close,
       propertyRef: deal.property_ref,
     };
+    const picked = input.assignment?.byRules
+      ? await pickOwner(trx, {
+          workspaceId,
+          pipelineId: deal.pipeline_id,
+          contactSource:
+            (
+              await trx
+                .selectFrom("contacts")
+                .select("first_source")
+                .where("id", "=", deal.contact_id)
+                .executeTakeFirst()
+            )?.first_source ?? null,
+          now,
+        })
+      : null;
+    if (picked && picked.ownerId === null) {
+      throw new AppError("unprocessable", `The assignment rules give this deal no owner (${picked.reason})`);
+    }
+    const newOwner = picked ? picked.ownerId : changes.ownerId;
     const after = {
       title: changes.title ?? before.title,
-      ownerId: changes.ownerId !== undefined ? changes.ownerId : before.ownerId,
+      ownerId: newOwner !== undefined ? newOwner : before.ownerId,
       value: changes.value !== undefined ? changes.value : before.value,
       expectedClose: changes.expectedClose !== undefined ? changes.expectedClose : before.expectedClose,
       propertyRef: changes.propertyRef !== undefined ? changes.propertyRef : before.propertyRef,
@@ -117,11 +139,12 @@ async function changeDeal(
         after: { stage: stage.name, status: target.kind, ...(input.reason ? { reason: input.reason } : {}) },
       });
     }
-    if (changes.ownerId !== undefined && after.ownerId !== before.ownerId) {
+    if (newOwner !== undefined && after.ownerId !== before.ownerId) {
+      const reason = picked?.reason ?? input.assignment?.reason;
       entries.push({
         action: "deal.assigned",
         before: { ownerId: before.ownerId },
-        after: { ownerId: after.ownerId },
+        after: { ownerId: after.ownerId, ...(reason ? { reason } : {}) },
       });
     }
     const fields = changed.filter((key) => key !== "ownerId");
@@ -160,6 +183,23 @@ export async function moveDeal(
   input: { viewer: Viewer; dealId: string; stageId: string; reason?: string | undefined },
 ): Promise<DealView> {
   await changeDeal(deps, input);
+  return getDeal(deps, input);
+}
+
+/**
+ * Gives a deal to someone (null: nobody), with the reason kept in the audit, or — with no owner
+ * named — to whoever the assignment rules choose now.
+ */
+export async function assignDeal(
+  deps: Deps,
+  input: { viewer: Viewer; dealId: string; ownerId?: string | null | undefined; reason?: string | undefined },
+): Promise<DealView> {
+  await changeDeal(deps, {
+    viewer: input.viewer,
+    dealId: input.dealId,
+    ...(input.ownerId !== undefined ? { changes: { ownerId: input.ownerId } } : {}),
+    assignment: { reason: input.reason, byRules: input.ownerId === undefined },
+  });
   return getDeal(deps, input);
 }
 
