@@ -11,13 +11,6 @@ export async function executeAsOneStatement(
 ): Promise<void> {
   if (queries.length === 0) return;
   const parts = queries.map((query, index) => sql`${sql.raw(`q${index}`)} as (${query})`);
-  if (process.env.FUNIL_EXPLAIN && queries.length > 6 && Math.random() < 0.1) {
-    const r = await sql<
-      Record<string, string>
-    >`explain (analyze, buffers, timing) with ${sql.join(parts)} select 1 as done`.execute(db);
-    console.error(r.rows.map((row) => Object.values(row)[0]).join("\n"));
-    return;
-  }
   await sql`with ${sql.join(parts)} select 1 as done`.execute(db);
 }
 
