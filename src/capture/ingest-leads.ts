@@ -366,14 +366,19 @@ async function ingestSetIn(
   }
   return plan.outcomes.map((outcome, index) => {
     const score = scores.results[index];
+    let view: ContactView | null = null;
     return {
       outcome: outcome.outcome,
-      contact: toContactView(
-        outcome.contact,
-        outcome.identities,
-        outcome.sources,
-        score ? { ...score, scored_at: now } : undefined,
-      ),
+      // Built when asked for (imports only count outcomes).
+      get contact() {
+        view ??= toContactView(
+          outcome.contact,
+          outcome.identities,
+          outcome.sources,
+          score ? { ...score, scored_at: now } : undefined,
+        );
+        return view;
+      },
     };
   });
 }

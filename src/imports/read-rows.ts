@@ -159,8 +159,66 @@ export function readRows(path: string, format: ImportFormat): AsyncGenerator<Imp
   return format === "xlsx" ? readXlsx(path) : readCsv(path);
 }
 
+/**
+ * Non-blank lines of a CSV file without quotes, by scanning its bytes (no parsing): a line is blank
+ * when it holds only the delimiter and spaces (as readRows skips it; a line with other bytes above
+ * 0x7f is decoded and trimmed). Null when the file has a quote, so only the parser can tell records.
+ */
+async function countUnquotedLines(
+  path: string,
+  delimiter: number,
+  encoding: TextEncoding,
+): Promise<number | null> {
+  let count = 0;
+  let line: number[] | null = null;
+  let isBlank = true;
+  const decoder = new TextDecoder(encoding);
+  const endLine = () => {
+    if (!isBlank) count++;
+    else if (
+      line &&
+      decoder
+        .decode(new Uint8Array(line))
+        .split(String.fromCharCode(delimiter))
+        .some((cell) => cell.trim() !== "")
+    )
+      count++;
+    isBlank = true;
+    line = null;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const bytes = chunk as Buffer;
+    for (let index = 0; index < bytes.length; index++) {
+      const byte = bytes[index] as number;
+      if (byte === 0x0a || byte === 0x0d) {
+        endLine();
+        continue;
+      }
+      if (byte === 0x22) return null;
+      if (!isBlank) continue;
+      if (byte === delimiter || byte === 0x20 || byte === 0x09 || byte === 0x0b || byte === 0x0c) {
+        line?.push(byte);
+      } else if (byte >= 0x80) {
+        line ??= [];
+        line.push(byte);
+      } else {
+        isBlank = false;
+        line = null;
+      }
+    }
+  }
+  endLine();
+  return count;
+}
+
 /** Data rows in the file (the header, its first non-blank row, excluded), for progress. */
 export async function countRows(path: string, format: ImportFormat): Promise<number> {
+  if (format === "csv") {
+    const encoding = await detectEncoding(path);
+    const delimiter = await detectDelimiter(path, encoding);
+    const lines = await countUnquotedLines(path, delimiter.charCodeAt(0), encoding);
+    if (lines !== null) return Math.max(0, lines - 1);
+  }
   let count = 0;
   for await (const _row of readRows(path, format)) count++;
   return Math.max(0, count - 1);
