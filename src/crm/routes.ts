@@ -6,6 +6,7 @@ import type { HttpServer } from "../platform/http/server.ts";
 import { createDeal } from "./create-deal.ts";
 import { deleteDeal, restoreDeal } from "./delete-deal.ts";
 import { getDeal, listDeals } from "./list-deals.ts";
+import { getMyDay, getTask, listTasks } from "./list-tasks.ts";
 import {
   createAssignmentRule,
   deleteAssignmentRule,
@@ -13,17 +14,22 @@ import {
   updateAssignmentRule,
 } from "./manage-assignment-rules.ts";
 import { createPipeline, getPipeline, listPipelines, updatePipeline } from "./manage-pipelines.ts";
+import { createTask, deleteTask, updateTask } from "./manage-tasks.ts";
 import {
   AssignDealSchema,
   BulkDealsSchema,
   CreateAssignmentRuleSchema,
   CreateDealSchema,
   CreatePipelineSchema,
+  CreateTaskSchema,
   ListDealsQuerySchema,
+  ListTasksQuerySchema,
   MoveDealSchema,
+  MyDayQuerySchema,
   UpdateAssignmentRuleSchema,
   UpdateDealSchema,
   UpdatePipelineSchema,
+  UpdateTaskSchema,
 } from "./schemas.ts";
 import { assignDeal, changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
 
@@ -318,6 +324,87 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
         entityId: request.params.id,
       });
       return { items };
+    },
+  );
+
+  app.get(
+    "/api/v1/tasks",
+    {
+      schema: {
+        tags,
+        summary: "Tasks by due time: filter by owner (me), status, lead, deal",
+        querystring: ListTasksQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return listTasks(deps, { ...request.query, viewer: principal });
+    },
+  );
+
+  app.post(
+    "/api/v1/tasks",
+    {
+      schema: {
+        tags,
+        summary: "A task or follow-up with a due time and an optional reminder",
+        body: CreateTaskSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "deals:write");
+      return reply.status(201).send(await createTask(deps, { viewer: principal, task: request.body }));
+    },
+  );
+
+  app.get(
+    "/api/v1/tasks/:id",
+    { schema: { tags, summary: "One task", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return getTask(deps, { viewer: principal, taskId: request.params.id });
+    },
+  );
+
+  app.patch(
+    "/api/v1/tasks/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change, complete (status done), reopen or cancel a task",
+        params: IdParams,
+        body: UpdateTaskSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:write");
+      return updateTask(deps, { viewer: principal, taskId: request.params.id, changes: request.body });
+    },
+  );
+
+  app.delete(
+    "/api/v1/tasks/:id",
+    { schema: { tags, summary: "Delete a task", params: IdParams } },
+    async (request, reply) => {
+      const principal = authorize(request, "deals:write");
+      await deleteTask(deps, { viewer: principal, taskId: request.params.id });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    "/api/v1/my-day",
+    {
+      schema: {
+        tags,
+        summary:
+          "The caller's day: overdue, today, next 7 days, due reminders, open deals with nothing planned",
+        querystring: MyDayQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return getMyDay(deps, { viewer: principal, timeZone: request.query.timeZone });
     },
   );
 }

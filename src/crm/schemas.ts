@@ -72,6 +72,7 @@ type CrmTables = {
   pipeline_stages: PipelineStagesTable;
   deals: DealsTable;
   deal_stage_moves: DealStageMovesTable;
+  tasks: TasksTable;
 };
 
 export type CrmDB = DB & CrmTables;
@@ -230,19 +231,23 @@ export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
 
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "use HH:MM");
 
+/** An IANA time zone name; Brazil's by default. */
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .default("America/Sao_Paulo")
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "unknown time zone");
+
 export const WorkingHoursSchema = z
   .object({
-    timeZone: z
-      .string()
-      .default("America/Sao_Paulo")
-      .refine((zone) => {
-        try {
-          new Intl.DateTimeFormat("en-US", { timeZone: zone });
-          return true;
-        } catch {
-          return false;
-        }
-      }, "unknown time zone"),
+    timeZone: TimeZoneSchema,
     /** 0 = Sunday … 6 = Saturday */
     days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
     start: Time,
@@ -327,6 +332,92 @@ export interface AssignmentRuleView {
   maxOpenDeals: number | null;
   workingHours: WorkingHours | null;
   enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const TASK_KINDS = ["follow_up", "call", "whatsapp", "email", "meeting", "visit", "other"] as const;
+export const TASK_STATUSES = ["open", "done", "canceled"] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface TasksTable {
+  id: Generated<string>;
+  workspace_id: string;
+  title: string;
+  notes: string | null;
+  kind: Generated<TaskKind>;
+  due_at: Timestamp;
+  remind_at: NullableTimestamp;
+  owner_id: string | null;
+  contact_id: string | null;
+  deal_id: string | null;
+  status: Generated<TaskStatus>;
+  done_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+const Instant = z.string().datetime({ offset: true });
+
+export const CreateTaskSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    notes: z.string().trim().max(5_000).nullable().optional(),
+    kind: z.enum(TASK_KINDS).default("follow_up"),
+    dueAt: Instant,
+    /** When to remind the owner (before or at the due time). */
+    remindAt: Instant.nullable().optional(),
+    /** Defaults to whoever creates it. */
+    ownerId: z.string().uuid().nullable().optional(),
+    contactId: z.string().uuid().nullable().optional(),
+    dealId: z.string().uuid().nullable().optional(),
+  })
+  .strict();
+
+export const UpdateTaskSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    notes: z.string().trim().max(5_000).nullable().optional(),
+    kind: z.enum(TASK_KINDS).optional(),
+    dueAt: Instant.optional(),
+    remindAt: Instant.nullable().optional(),
+    ownerId: z.string().uuid().nullable().optional(),
+    status: z.enum(TASK_STATUSES).optional(),
+  })
+  .strict();
+export type TaskChanges = z.infer<typeof UpdateTaskSchema>;
+
+export const ListTasksQuerySchema = z
+  .object({
+    ownerId: z.union([z.string().uuid(), z.literal("me"), z.literal("none")]).optional(),
+    status: z.enum(TASK_STATUSES).optional(),
+    contactId: z.string().uuid().optional(),
+    dealId: z.string().uuid().optional(),
+    dueBefore: Instant.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+export type ListTasksQuery = z.infer<typeof ListTasksQuerySchema>;
+
+export const MyDayQuerySchema = z.object({ timeZone: TimeZoneSchema }).strict();
+
+export interface TaskView {
+  id: string;
+  title: string;
+  notes: string | null;
+  kind: TaskKind;
+  dueAt: string;
+  remindAt: string | null;
+  owner: { id: string; name: string | null; email: string } | null;
+  contact: { id: string; name: string | null } | null;
+  deal: { id: string; title: string } | null;
+  status: TaskStatus;
+  doneAt: string | null;
+  isOverdue: boolean;
   createdAt: string;
   updatedAt: string;
 }
