@@ -23,9 +23,11 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
 }
 
+// One collator for every comparison (localeCompare with options builds one per call).
+const BASE_LETTERS = new Intl.Collator("pt-BR", { sensitivity: "base" });
+
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === "string" && typeof b === "string")
-    return a.localeCompare(b, "pt-BR", { sensitivity: "base" }) === 0;
+  if (typeof a === "string" && typeof b === "string") return a === b || BASE_LETTERS.compare(a, b) === 0;
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
