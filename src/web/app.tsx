@@ -12,6 +12,7 @@ import { ImportsPage } from "./pages/imports/imports-page.tsx";
 import { LeadDetailPage } from "./pages/lead-detail/lead-detail-page.tsx";
 import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { MyDayPage } from "./pages/my-day/my-day-page.tsx";
 import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
@@ -44,6 +45,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && id && !extra) return <LeadDetailPage key={id} id={id} />;
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "deals" && !id) return <DealsPage />;
+  if (section === "my-day" && !id) return <MyDayPage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
   if (section === "enrichment" && !id) return <EnrichmentPage />;

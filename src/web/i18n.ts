@@ -1,5 +1,6 @@
 import { useCallback, useSyncExternalStore } from "react";
 import { dealsEn, dealsPtBR } from "./pages/deals/deals-messages.ts";
+import { myDayEn, myDayPtBR } from "./pages/my-day/my-day-messages.ts";
 
 export type Language = "pt-BR" | "en";
 
@@ -559,7 +560,7 @@ const ptBR = {
   // Enrichment (creator discovery)
   "enrichment.nav": "Enriquecimento",
   "enrichment.title": "Enriquecimento",
-  "enrichment.subtitle": "Dados públicos de Instagram e YouTube dos leads com @ ou canal",
+  "enrichment.subtitle": "Dados públicos de Instagram, YouTube e do site dos leads com @, canal ou site",
   "enrichment.panel.title": "Enriquecimento",
   "enrichment.rerun": "Rodar de novo",
   "enrichment.rerunQueued": "Na fila — os dados chegam em instantes",
@@ -585,7 +586,7 @@ const ptBR = {
   "enrichment.reason.bad_request": "pedido recusado pelo provedor",
   "enrichment.reason.no_connection":
     "sem conexão configurada (Meta com ID do Instagram e token, ou chave do YouTube)",
-  "enrichment.reason.no_handle": "sem @ do Instagram nem canal do YouTube",
+  "enrichment.reason.no_handle": "sem @ do Instagram, canal do YouTube ou site",
   "enrichment.reason.insufficient_data": "dados insuficientes",
   "enrichment.tier": "Nível de criador",
   "enrichment.tier.none": "Sem nível",
@@ -615,9 +616,21 @@ const ptBR = {
   "enrichment.providers": "Provedores",
   "enrichment.provider.meta_business_discovery": "Instagram (Meta Graph API)",
   "enrichment.provider.youtube_data_api": "YouTube Data API",
+  "enrichment.provider.website": "Site do contato",
+  "enrichment.reason.refused": "o site não permite a leitura (robots.txt) ou o endereço é bloqueado",
+  "enrichment.website": "Site",
+  "enrichment.field.url": "Página lida",
+  "enrichment.field.title": "Título",
+  "enrichment.field.instagram": "Instagram no site",
+  "enrichment.field.youtube": "YouTube no site",
+  "enrichment.field.tiktok": "TikTok no site",
+  "enrichment.field.emails": "E-mails no site",
+  "enrichment.field.phones": "Telefones no site",
+  "enrichment.providerFailures": "{count} falhas seguidas",
+  "enrichment.providerDuration": "{ms} ms",
   "enrichment.stats.title": "Cobertura e sucesso",
   "enrichment.stats.coverage": "Cobertura",
-  "enrichment.stats.coverageHint": "{enriched} de {eligible} leads com @ ou canal",
+  "enrichment.stats.coverageHint": "{enriched} de {eligible} leads com @, canal ou site",
   "enrichment.stats.successRate": "Taxa de sucesso",
   "enrichment.stats.successHint": "das {attempted} execuções",
   "enrichment.stats.avgTime": "Tempo médio por lead",
@@ -706,6 +719,7 @@ const ptBR = {
   "adLibrary.openLead": "Abrir lead",
   "adLibrary.snapshot": "Ver anúncio {n}",
   ...dealsPtBR,
+  ...myDayPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1261,7 +1275,8 @@ const en: Record<MessageKey, string> = {
   // Enrichment (creator discovery)
   "enrichment.nav": "Enrichment",
   "enrichment.title": "Enrichment",
-  "enrichment.subtitle": "Public Instagram and YouTube data for leads with a handle or channel",
+  "enrichment.subtitle":
+    "Public Instagram, YouTube and website data for leads with a handle, channel or website",
   "enrichment.panel.title": "Enrichment",
   "enrichment.rerun": "Run again",
   "enrichment.rerunQueued": "Queued — data arrives shortly",
@@ -1287,7 +1302,7 @@ const en: Record<MessageKey, string> = {
   "enrichment.reason.bad_request": "request refused by the provider",
   "enrichment.reason.no_connection":
     "no connection set up (Meta with Instagram user ID and token, or a YouTube key)",
-  "enrichment.reason.no_handle": "no Instagram handle or YouTube channel",
+  "enrichment.reason.no_handle": "no Instagram handle, YouTube channel or website",
   "enrichment.reason.insufficient_data": "not enough data",
   "enrichment.tier": "Creator tier",
   "enrichment.tier.none": "No tier",
@@ -1317,9 +1332,21 @@ const en: Record<MessageKey, string> = {
   "enrichment.providers": "Providers",
   "enrichment.provider.meta_business_discovery": "Instagram (Meta Graph API)",
   "enrichment.provider.youtube_data_api": "YouTube Data API",
+  "enrichment.provider.website": "Contact's website",
+  "enrichment.reason.refused": "the site does not allow reading (robots.txt) or the address is blocked",
+  "enrichment.website": "Website",
+  "enrichment.field.url": "Page read",
+  "enrichment.field.title": "Title",
+  "enrichment.field.instagram": "Instagram on the site",
+  "enrichment.field.youtube": "YouTube on the site",
+  "enrichment.field.tiktok": "TikTok on the site",
+  "enrichment.field.emails": "E-mails on the site",
+  "enrichment.field.phones": "Phones on the site",
+  "enrichment.providerFailures": "{count} failures in a row",
+  "enrichment.providerDuration": "{ms} ms",
   "enrichment.stats.title": "Coverage and success",
   "enrichment.stats.coverage": "Coverage",
-  "enrichment.stats.coverageHint": "{enriched} of {eligible} leads with a handle or channel",
+  "enrichment.stats.coverageHint": "{enriched} of {eligible} leads with a handle, channel or website",
   "enrichment.stats.successRate": "Success rate",
   "enrichment.stats.successHint": "of {attempted} runs",
   "enrichment.stats.avgTime": "Average time per lead",
@@ -1408,6 +1435,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.openLead": "Open lead",
   "adLibrary.snapshot": "See ad {n}",
   ...dealsEn,
+  ...myDayEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };

@@ -69,4 +69,27 @@ describe("Negócios board, in a real browser against the real server", () => {
       { status: "lost", closeReason: "Financiamento negado", stageName: "Perdido" },
     ]);
   });
+
+  it("plans a task in Meu dia, completes it and takes the completion back", async () => {
+    const { newPage, signIn, screenshot } = session();
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Meu dia" }).click();
+    await page.getByRole("heading", { name: "Meu dia", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Nova tarefa" }).click();
+    const form = page.getByRole("form", { name: "Nova tarefa" });
+    await form.getByLabel("O que fazer").fill("Ligar para a Carla E2E");
+    await form.getByLabel("Tipo").selectOption({ label: "Ligação" });
+    await form.getByRole("button", { name: "Adicionar" }).click();
+    const checkbox = page.getByRole("checkbox", { name: "Concluir Ligar para a Carla E2E" });
+    await checkbox.waitFor();
+    // The deal from the first journey is lost (closed): it is not listed as idle.
+    expect(await page.getByRole("region", { name: "Negócios sem próximo passo" }).count()).toBe(0);
+    await screenshot(page, "my-day.png");
+    await checkbox.check();
+    await page.getByText("“Ligar para a Carla E2E” concluída.").waitFor();
+    await checkbox.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Desfazer" }).click();
+    await page.getByRole("checkbox", { name: "Concluir Ligar para a Carla E2E" }).waitFor();
+  });
 });

@@ -5,6 +5,7 @@ import { href, useRoute } from "../router.ts";
 
 const NAV = [
   { path: "/leads", label: "nav.leads" },
+  { path: "/my-day", label: "nav.myDay" },
   { path: "/deals", label: "nav.deals" },
   { path: "/triage", label: "nav.triage" },
   { path: "/events", label: "nav.events" },
