@@ -1,5 +1,6 @@
 import { adLibraryJobs } from "./ad-library/jobs.ts";
 import { alertJobs } from "./alerts/jobs.ts";
+import { auditJobs } from "./audit/jobs.ts";
 import { captureJobs } from "./capture/jobs.ts";
 import type { Deps } from "./deps.ts";
 import { enrichmentJobs } from "./enrichment/jobs.ts";
@@ -18,5 +19,6 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...enrichmentJobs(deps),
     ...alertJobs(deps),
     ...adLibraryJobs(deps),
+    ...auditJobs(deps),
   ];
 }
