@@ -3,10 +3,11 @@ import { DEFAULT_GUARD, type GuardedProvider, type GuardOptions, guardProvider }
 import { instagramProvider } from "./instagram-provider.ts";
 import type { EnrichmentProvider } from "./providers.ts";
 import { realTimer } from "./request-budget.ts";
+import { websiteProvider } from "./website-provider.ts";
 import { youtubeProvider } from "./youtube-provider.ts";
 
 export interface EnrichmentRuntimeOptions extends Partial<GuardOptions> {
-  /** The waterfall, in order of preference per network (default: Instagram, then YouTube). */
+  /** The waterfall, in order of preference per network (default: website, Instagram, YouTube). */
   providers?: EnrichmentProvider[];
   /** Contacts enriched at once by one worker batch. */
   concurrency?: number;
@@ -26,6 +27,8 @@ export interface EnrichmentRuntime {
  */
 export function defaultProviders(options: { mediaLimit?: number } = {}): EnrichmentProvider[] {
   return [
+    // The contact's own site, read first: the handles found there feed the two below.
+    websiteProvider({ ratePerSecond: 5, hostIntervalMs: 1000 }),
     // Meta's BUC allowance is large but shared with messaging: a gentle default pace.
     instagramProvider({ mediaLimit: options.mediaLimit ?? 12, maxMediaPages: 4, ratePerSecond: 5 }),
     // 10,000 quota units a day by default; channels.list costs 1.

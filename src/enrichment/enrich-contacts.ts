@@ -48,12 +48,39 @@ function youtubeOf(custom: Record<string, unknown>): string | null {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 }
 
+/** `custom.website` as an http(s) URL ("marina.com.br" → "https://marina.com.br/"), or null. */
+export function websiteOf(custom: Record<string, unknown>): string | null {
+  const value = custom.website;
+  if (typeof value !== "string" || value.trim() === "" || value.length > 2000) return null;
+  const text = value.trim();
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the handles were, without keeping them twice: a hash. */
 function subjectKey(subject: EnrichmentSubject): string {
   return createHash("sha256")
-    .update(`${subject.instagram ?? ""}\u0000${subject.youtube ?? ""}`)
+    .update(`${subject.instagram ?? ""}\u0000${subject.youtube ?? ""}\u0000${subject.website ?? ""}`)
     .digest("hex")
     .slice(0, 32);
+}
+
+/** Handles the contact's website showed, for the networks the contact has none on. */
+function withFoundHandles(subject: EnrichmentSubject, websiteRuns: ProviderRun[]): EnrichmentSubject {
+  const fields = websiteRuns.find((run) => run.fields)?.fields;
+  const found = (name: string) => {
+    const value = fields?.[name]?.value;
+    return typeof value === "string" && value !== "" ? value : null;
+  };
+  return {
+    ...subject,
+    instagram: subject.instagram ?? found("instagram"),
+    youtube: subject.youtube ?? found("youtube"),
+  };
 }
 
 function session(deps: Deps, sessions: Sessions, guarded: GuardedProvider, workspaceId: string) {
@@ -259,6 +286,7 @@ function decide(loaded: Loaded, job: EnrichJob, now: Date): Decision {
     workspaceId: contact.workspace_id,
     instagram: contact.instagram,
     youtube: youtubeOf(contact.custom),
+    website: websiteOf(contact.custom),
   };
   const key = subjectKey(subject);
   if (job.requestId) {
@@ -284,26 +312,32 @@ async function enrichOne(
   const { contact, state, subject } = decision;
   const now = deps.clock.now();
   const started = performance.now();
-  const networks: Network[] = ["instagram", "youtube"];
-  const runsByNetwork = await Promise.all(
-    networks.map((network) =>
-      runNetwork(
-        deps,
-        sessions,
-        runtime.providers.filter((guarded) => guarded.provider.network === network),
-        network,
-        subject,
-        now,
-      ),
-    ),
-  );
+  const forNetwork = (network: Network) =>
+    runtime.providers.filter((guarded) => guarded.provider.network === network);
+  // The website first: a handle found there is what the Instagram and YouTube providers then use.
+  const websiteRuns = await runNetwork(deps, sessions, forNetwork("website"), "website", subject, now);
+  const social = withFoundHandles(subject, websiteRuns);
+  const socialNetworks: Network[] = ["instagram", "youtube"];
+  const runsByNetwork = [
+    websiteRuns,
+    ...(await Promise.all(
+      socialNetworks.map((network) => runNetwork(deps, sessions, forNetwork(network), network, social, now)),
+    )),
+  ];
   const runs = runsByNetwork.flat();
   const outcomes = runsByNetwork.flatMap((networkRuns) => {
     const outcome = networkOutcome(networkRuns);
     return outcome ? [outcome] : [];
   });
+  // The website is a source of handles and contacts: it decides the contact's status only when the
+  // contact has nothing else (a site without a social profile), not on top of Instagram/YouTube.
+  const socialOutcomes = outcomes.filter((run) => run.network !== "website");
   const decided = decideContactStatus(
-    outcomes.map((run) => ({ network: run.network, status: run.status, errorCode: run.errorCode })),
+    (socialOutcomes.length > 0 ? socialOutcomes : outcomes).map((run) => ({
+      network: run.network,
+      status: run.status,
+      errorCode: run.errorCode,
+    })),
   );
   const durationMs = Math.round(performance.now() - started);
   const failures = runs.map((run) =>

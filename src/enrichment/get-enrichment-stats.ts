@@ -1,9 +1,8 @@
-import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
-import { enrichmentDb } from "./schemas.ts";
+import { ENRICHABLE_CONTACT, enrichmentDb } from "./schemas.ts";
 
 export interface EnrichmentStats {
-  /** Contacts with an Instagram handle or a YouTube channel (not deleted). */
+  /** Contacts with an Instagram handle, a YouTube channel or a website (not deleted). */
   eligible: number;
   /** Of those, enriched or partially enriched (the minimum-data rule met). */
   enriched: number;
@@ -47,7 +46,7 @@ export async function getEnrichmentStats(
       .where("c.workspace_id", "=", input.workspaceId)
       .where("c.deleted_at", "is", null)
       .where("c.merged_into", "is", null)
-      .where((eb) => eb.or([eb("c.instagram", "is not", null), sql<boolean>`c.custom ? 'youtube'`]))
+      .where(ENRICHABLE_CONTACT)
       .executeTakeFirstOrThrow(),
     db
       .selectFrom("contact_enrichments")

@@ -28,6 +28,19 @@ export interface YouTubeEnrichmentView {
   fetchedAt: string | null;
 }
 
+/** What the contact's own website showed. */
+export interface WebsiteEnrichmentView {
+  /** The page read (after redirects). */
+  url: string | null;
+  title: string | null;
+  instagram: string | null;
+  youtube: string | null;
+  tiktok: string | null;
+  emails: string[];
+  phones: string[];
+  fetchedAt: string | null;
+}
+
 /** `enrichment` on the lead (CONTRACT.md): null until the contact was looked at. */
 export interface LeadEnrichmentView {
   status: EnrichmentStatus;
@@ -37,6 +50,7 @@ export interface LeadEnrichmentView {
   nextDueAt: string | null;
   instagram: InstagramEnrichmentView | null;
   youtube: YouTubeEnrichmentView | null;
+  website: WebsiteEnrichmentView | null;
 }
 
 export interface LeadEnrichmentDetail extends LeadEnrichmentView {
@@ -105,6 +119,7 @@ function toView(
 ): LeadEnrichmentView {
   const ig = pick(fields, "instagram");
   const yt = pick(fields, "youtube");
+  const site = pick(fields, "website");
   const mix = ig?.values.get("contentMix");
   return {
     status: state.status,
@@ -135,6 +150,18 @@ function toView(
           videos: yt.num("videos"),
           views: yt.num("views"),
           fetchedAt: yt.fetchedAt,
+        }
+      : null,
+    website: site
+      ? {
+          url: site.str("url"),
+          title: site.str("title"),
+          instagram: site.str("instagram"),
+          youtube: site.str("youtube"),
+          tiktok: site.str("tiktok"),
+          emails: site.list("emails"),
+          phones: site.list("phones"),
+          fetchedAt: site.fetchedAt,
         }
       : null,
   };

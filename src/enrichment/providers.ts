@@ -14,6 +14,8 @@ export interface EnrichmentSubject {
   instagram: string | null;
   /** `@handle` or `channel/<id>`. */
   youtube: string | null;
+  /** The contact's own site (`custom.website`), an http(s) URL. */
+  website: string | null;
 }
 
 /** One field as a provider reported it: the value we show, and what it was computed from. */
@@ -79,12 +81,15 @@ export interface EnrichmentProvider {
 
 /** The fields a network must have for a contact to count as enriched there (the minimum-data rule). */
 export const MINIMUM_FIELDS: Record<Network, string[]> = {
+  website: ["url"],
   instagram: ["followers", "mediaCount"],
   youtube: ["channelId", "videos"],
 };
 
 /** The fields a network is expected to have; fewer (above the minimum) is a partial result. */
 export const EXPECTED_FIELDS: Record<Network, string[]> = {
+  // A site read is enriched when it showed a social profile, an e-mail or a phone (else partial).
+  website: ["url", "contactsFound"],
   instagram: ["followers", "mediaCount", "engagementRate", "contentMix", "postsPerWeek"],
   youtube: ["channelId", "subscribers", "videos", "views"],
 };

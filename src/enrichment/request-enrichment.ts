@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { notFound } from "../platform/http/errors.ts";
 import { enqueue } from "../platform/queue/queue.ts";
-import { type BulkEnrichInput, ENRICH_CONTACT_JOB, enrichmentDb } from "./schemas.ts";
+import { type BulkEnrichInput, ENRICH_CONTACT_JOB, ENRICHABLE_CONTACT, enrichmentDb } from "./schemas.ts";
 
 /** "Run again" for one lead: a job now, ignoring freshness; runs once however often it is delivered. */
 export async function requestEnrichment(
@@ -58,9 +58,7 @@ export async function requestBulkEnrichment(
   const { contactIds, scope } = input.request;
   if (contactIds) select = select.where("c.id", "in", contactIds);
   else {
-    select = select.where((eb) =>
-      eb.or([eb("c.instagram", "is not", null), sql<boolean>`c.custom ? 'youtube'`]),
-    );
+    select = select.where(ENRICHABLE_CONTACT);
     if (scope === "missing") {
       select = select.where((eb) => eb.or([eb("e.contact_id", "is", null), eb("e.status", "=", "pending")]));
     } else if (scope === "failed") {

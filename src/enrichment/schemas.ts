@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely, Transaction } from "kysely";
+import { type ColumnType, type Kysely, sql, type Transaction } from "kysely";
 import { z } from "zod";
 import type { DB } from "../platform/db/schema.ts";
 
@@ -7,8 +7,17 @@ export const SWEEP_ENRICHMENT_JOB = "enrichment.sweep";
 export const CHECK_ENRICHMENT_HEALTH_JOB = "enrichment.check-health";
 export const RETIER_WORKSPACE_JOB = "enrichment.retier-workspace";
 
-/** The networks a provider can speak for; one waterfall per network. */
-export type Network = "instagram" | "youtube";
+/**
+ * The networks a provider can speak for; one waterfall per network. `website` is the contact's own
+ * site (`custom.website`): read first, so a handle found there feeds the Instagram and YouTube ones.
+ */
+export type Network = "website" | "instagram" | "youtube";
+
+/**
+ * Contacts (aliased `c`) that enrichment can look at: an Instagram handle, a YouTube channel or a
+ * website. One predicate for the sweep, the bulk requests and the coverage numbers.
+ */
+export const ENRICHABLE_CONTACT = sql<boolean>`(c.instagram is not null or c.custom ? 'youtube' or c.custom ? 'website')`;
 
 /** A contact's overall outcome, and a provider's outcome on one contact. */
 export type EnrichmentStatus =
@@ -36,7 +45,9 @@ export type EnrichmentErrorCode =
   | "bad_request"
   | "no_connection"
   | "no_handle"
-  | "insufficient_data";
+  | "insufficient_data"
+  /** robots.txt or the SSRF guard said no (the contact's website). */
+  | "refused";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

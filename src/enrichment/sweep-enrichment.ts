@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { enqueueMany } from "../platform/queue/queue.ts";
-import { ENRICH_CONTACT_JOB, enrichmentDb } from "./schemas.ts";
+import { ENRICH_CONTACT_JOB, ENRICHABLE_CONTACT, enrichmentDb } from "./schemas.ts";
 
 const BATCH = 200;
 const MAX_BATCHES = 5;
@@ -28,7 +28,7 @@ export async function sweepEnrichment(deps: Deps, options: { maxContacts?: numbe
         .select(["c.id", "c.workspace_id", "e.request_id"])
         .where("c.deleted_at", "is", null)
         .where("c.merged_into", "is", null)
-        .where((eb) => eb.or([eb("c.instagram", "is not", null), sql<boolean>`c.custom ? 'youtube'`]))
+        .where(ENRICHABLE_CONTACT)
         .where((eb) =>
           eb.or([
             eb("e.contact_id", "is", null),
@@ -79,7 +79,7 @@ async function updateCoverageGauge(deps: Deps): Promise<void> {
     ])
     .where("c.deleted_at", "is", null)
     .where("c.merged_into", "is", null)
-    .where((eb) => eb.or([eb("c.instagram", "is not", null), sql<boolean>`c.custom ? 'youtube'`]))
+    .where(ENRICHABLE_CONTACT)
     .executeTakeFirstOrThrow();
   const eligible = Number(row.eligible);
   deps.metrics.enrichmentCoverage.set(eligible > 0 ? Number(row.enriched) / eligible : 0);

@@ -11,7 +11,7 @@ import {
 import { PAGE_MAX_BYTES, PAGE_TIMEOUT_MS, ROBOTS_MAX_BYTES, SITEMAP_MAX_BYTES } from "./schemas.ts";
 
 export type FetchOutcome =
-  | { status: "ok"; url: string; body: Buffer }
+  | { status: "ok"; url: string; body: Buffer; contentType: string | null }
   | { status: "refused"; reason: string }
   | { status: "failed"; reason: string };
 
@@ -47,6 +47,19 @@ const GZIP_TYPES = new Set(["application/gzip", "application/x-gzip", "applicati
 
 /** A redirect led to a path the target host's robots.txt disallows. */
 class RobotsRefusal extends Error {}
+
+/**
+ * Cheerio options for a fetched page: the charset the server declared (a `<meta charset>` in the
+ * page still wins, as in browsers), UTF-8 when nothing says otherwise.
+ */
+export function htmlEncodingOf(contentType: string | null): {
+  encoding: { transportLayerEncodingLabel?: string; defaultEncoding: string };
+} {
+  const charset = /charset\s*=\s*"?([\w.:-]+)"?/i.exec(contentType ?? "")?.[1];
+  return {
+    encoding: { defaultEncoding: "utf-8", ...(charset ? { transportLayerEncodingLabel: charset } : {}) },
+  };
+}
 
 /** The gzip magic number. */
 export function isGzip(body: Buffer): boolean {
@@ -174,9 +187,14 @@ export function createPoliteFetcher(options: PoliteFetcherOptions) {
         if (kind === "sitemap") {
           const decoded = decodeSitemapBody(response.body, response.contentType, SITEMAP_MAX_BYTES);
           if (!decoded.ok) return { status: "failed", reason: decoded.reason };
-          return { status: "ok", url: response.url, body: Buffer.from(decoded.xml, "utf8") };
+          return {
+            status: "ok",
+            url: response.url,
+            body: Buffer.from(decoded.xml, "utf8"),
+            contentType: "application/xml; charset=utf-8",
+          };
         }
-        return { status: "ok", url: response.url, body: response.body };
+        return { status: "ok", url: response.url, body: response.body, contentType: response.contentType };
       } catch (error) {
         if (error instanceof RobotsRefusal) return { status: "refused", reason: "robots" };
         if (error instanceof FetchRefusedError) return { status: "refused", reason: `guard_${error.reason}` };

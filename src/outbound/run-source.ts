@@ -3,7 +3,7 @@ import { type Selectable, sql } from "kysely";
 import type { Deps } from "../deps.ts";
 import { extractLinks, extractProfiles } from "./extract-profiles.ts";
 import { extractStorePage, storeVendorOf, storeVendorOfUrl } from "./extract-store-page.ts";
-import { createPoliteFetcher, type PoliteFetcher } from "./fetch-politely.ts";
+import { createPoliteFetcher, htmlEncodingOf, type PoliteFetcher } from "./fetch-politely.ts";
 import { landCandidates } from "./land-candidates.ts";
 import { readSitemap } from "./read-sitemap.ts";
 import {
@@ -85,8 +85,8 @@ function createCollector() {
  * One page's candidates and links. A Kiwify or Hubla store page met anywhere in a crawl (by its host,
  * or by what the page says it is) is read with the store parser, not only the generic one.
  */
-function parsePage(kind: Source["kind"], body: Buffer, url: string) {
-  const $ = loadBuffer(body);
+function parsePage(kind: Source["kind"], body: Buffer, url: string, contentType: string | null) {
+  const $ = loadBuffer(body, htmlEncodingOf(contentType));
   const vendor = kind === "kiwify" || kind === "hubla" ? kind : storeVendorOf($, url);
   const candidates = vendor ? extractStorePage($, url, vendor) : extractProfiles($, url);
   return { candidates, links: extractLinks($, url) };
@@ -159,7 +159,7 @@ async function crawl(
     if (outcome.status === "ok") {
       stats.fetched++;
       seen.add(outcome.url);
-      const page = parsePage(source.kind, outcome.body, outcome.url);
+      const page = parsePage(source.kind, outcome.body, outcome.url, outcome.contentType);
       for (const candidate of page.candidates) collector.add(candidate);
       if (next.depth < maxDepth) {
         for (const link of page.links) {

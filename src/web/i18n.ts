@@ -555,6 +555,7 @@ const ptBR = {
   "outbound.reason.robots": "bloqueada pelo robots.txt",
   "outbound.reason.guard": "endereço recusado (interno ou não permitido)",
   "outbound.reason.http": "o site respondeu com erro",
+  "outbound.reason.format": "o arquivo não é uma página ou sitemap legível (tipo ou gzip inválido)",
   "outbound.reason.network": "falha de rede, tempo esgotado ou página grande demais",
 
   // Enrichment (creator discovery)
@@ -1270,6 +1271,7 @@ const en: Record<MessageKey, string> = {
   "outbound.reason.robots": "blocked by robots.txt",
   "outbound.reason.guard": "address refused (internal or not allowed)",
   "outbound.reason.http": "the site answered with an error",
+  "outbound.reason.format": "not a readable page or sitemap (unexpected type or bad gzip)",
   "outbound.reason.network": "network failure, timeout or page too large",
 
   // Enrichment (creator discovery)

@@ -89,7 +89,7 @@ export function LeadEnrichmentPanel({ leadId }: { leadId: string }) {
           {data.errorCode === "not_business_account" && (
             <p className="notice">{t("enrichment.notBusiness")}</p>
           )}
-          {data.status === "pending" && !data.instagram && !data.youtube && (
+          {data.status === "pending" && !data.instagram && !data.youtube && !data.website && (
             <p className="muted">{t("enrichment.never")}</p>
           )}
           {data.instagram && (
@@ -181,6 +181,51 @@ export function LeadEnrichmentPanel({ leadId }: { leadId: string }) {
               </dl>
             </>
           )}
+          {data.website && (
+            <>
+              <h3>{t("enrichment.website")}</h3>
+              <dl className="profile-list">
+                {row(
+                  "website",
+                  "url",
+                  "enrichment.field.url",
+                  data.website.url ? (
+                    <a href={data.website.url} target="_blank" rel="noopener noreferrer nofollow">
+                      {data.website.url}
+                    </a>
+                  ) : (
+                    "—"
+                  ),
+                )}
+                {row("website", "title", "enrichment.field.title", data.website.title ?? "—")}
+                {row(
+                  "website",
+                  "instagram",
+                  "enrichment.field.instagram",
+                  data.website.instagram ? `@${data.website.instagram}` : "—",
+                )}
+                {row("website", "youtube", "enrichment.field.youtube", data.website.youtube ?? "—")}
+                {row(
+                  "website",
+                  "tiktok",
+                  "enrichment.field.tiktok",
+                  data.website.tiktok ? `@${data.website.tiktok}` : "—",
+                )}
+                {row(
+                  "website",
+                  "emails",
+                  "enrichment.field.emails",
+                  <TagList values={data.website.emails} />,
+                )}
+                {row(
+                  "website",
+                  "phones",
+                  "enrichment.field.phones",
+                  <TagList values={data.website.phones} />,
+                )}
+              </dl>
+            </>
+          )}
           {data.providers.length > 0 && (
             <>
               <h3>{t("enrichment.providers")}</h3>
@@ -192,6 +237,12 @@ export function LeadEnrichmentPanel({ leadId }: { leadId: string }) {
                       {enrichmentLabel(t, "status", provider.status)}
                       {provider.errorCode ? ` — ${enrichmentLabel(t, "reason", provider.errorCode)}` : ""}
                       {provider.fetchedAt ? ` · ${formatDateTime(provider.fetchedAt)}` : ""}
+                      {provider.durationMs !== null && provider.status !== "skipped"
+                        ? ` · ${t("enrichment.providerDuration", { ms: formatNumber(provider.durationMs) })}`
+                        : ""}
+                      {provider.failures > 1
+                        ? ` · ${t("enrichment.providerFailures", { count: provider.failures })}`
+                        : ""}
                     </span>
                   </li>
                 ))}

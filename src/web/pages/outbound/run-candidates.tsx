@@ -138,8 +138,9 @@ function shortUrl(raw: string): string {
 }
 
 /** Run error reasons → message keys (robots, guard_address, timeout, http_404 …). */
-function reasonKey(reason: string): "robots" | "guard" | "http" | "network" {
+function reasonKey(reason: string): "robots" | "guard" | "http" | "format" | "network" {
   if (reason === "robots") return "robots";
+  if (reason === "gzip" || reason === "content_type") return "format";
   if (reason.startsWith("guard_")) return "guard";
   if (reason.startsWith("http_")) return "http";
   return "network";
