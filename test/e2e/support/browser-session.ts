@@ -42,13 +42,18 @@ export interface BrowserSession {
  * Builds the web app, starts the real server, logs in through the API and launches Chromium.
  * Whatever started is stopped again when a later step fails.
  */
-export async function startBrowserSession(): Promise<BrowserSession> {
+export interface BrowserSessionOptions {
+  /** Extra server settings (local fake APIs), read when the session starts. */
+  env?: Record<string, string>;
+}
+
+export async function startBrowserSession(options: BrowserSessionOptions = {}): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
   await mkdir(SCREENSHOTS, { recursive: true });
   buildWebApp();
-  const server = await startFunilServer();
+  const server = await startFunilServer(options.env ? { env: options.env } : {});
   let token: string;
   let browser: Browser;
   try {
@@ -88,12 +93,13 @@ export async function startBrowserSession(): Promise<BrowserSession> {
 
 /**
  * Starts a browser session in `beforeAll` and stops it in `afterAll` of the enclosing suite;
- * the returned function gives the session to the tests (and throws if it did not start).
+ * the returned function gives the session to the tests (and throws if it did not start). `options`
+ * is called in that `beforeAll`, so fake servers started by an earlier `beforeAll` can be named.
  */
-export function useBrowserSession(): () => BrowserSession {
+export function useBrowserSession(options: () => BrowserSessionOptions = () => ({})): () => BrowserSession {
   let session: BrowserSession | undefined;
   beforeAll(async () => {
-    session = await startBrowserSession();
+    session = await startBrowserSession(options());
   });
   afterAll(async () => {
     await session?.stop();

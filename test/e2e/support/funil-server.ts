@@ -90,8 +90,11 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
 /**
  * The real server (`tsx src/main.ts start`) on a free port, with a fresh temporary data directory
  * (or a fresh PostgreSQL database when DATABASE_URL is set); resolves once GET /health answers 200.
+ * `env` adds settings (e.g. base URLs of local fake vendor APIs, FUNIL_FETCH_ALLOW_HOSTS).
  */
-export async function startFunilServer(options: { startupTimeoutMs?: number } = {}): Promise<FunilServer> {
+export async function startFunilServer(
+  options: { startupTimeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<FunilServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), "funil-e2e-"));
   const postgres = await freshPostgres();
@@ -107,6 +110,7 @@ export async function startFunilServer(options: { startupTimeoutMs?: number } = 
     FUNIL_LOG_LEVEL: "warn",
     FUNIL_WEB_DIST: WEB_DIST,
     FUNIL_ROLE: "all",
+    ...options.env,
   };
   if (postgres) env.DATABASE_URL = postgres.url;
   else delete env.DATABASE_URL;

@@ -89,15 +89,24 @@ function StatsCards({ stats }: { stats: EnrichmentStats }) {
             <tr>
               <th>{t("enrichment.providers")}</th>
               <th className="numeric">{t("enrichment.stats.runs")}</th>
+              <th className="numeric">{t("enrichment.stats.failed")}</th>
               <th className="numeric">{t("enrichment.stats.successRate")}</th>
               <th className="numeric">{t("enrichment.stats.avgTime")}</th>
             </tr>
           </thead>
           <tbody>
+            {stats.providers.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted">
+                  {t("enrichment.stats.noRuns")}
+                </td>
+              </tr>
+            )}
             {stats.providers.map((provider) => (
               <tr key={provider.provider}>
                 <td>{enrichmentLabel(t, "provider", provider.provider)}</td>
                 <td className="numeric">{formatNumber(provider.runs)}</td>
+                <td className="numeric">{formatNumber(provider.failed)}</td>
                 <td className="numeric">{formatPercent(provider.successRate)}</td>
                 <td className="numeric">
                   {provider.averageMs === null ? "—" : `${formatNumber(provider.averageMs)} ms`}
