@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   FUNIL_WORKER_SHARE_UNDER_LOAD: z.coerce.number().min(0.01).max(1).default(0.1),
   FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(180),
+  FUNIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(10 * 1024 * 1024),
   FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   FUNIL_SMTP_URL: z.string().optional(),
   FUNIL_YOUTUBE_API_URL: z.string().url().default("https://www.googleapis.com/youtube/v3"),
@@ -110,6 +116,7 @@ export function parseConfig(env: Env) {
       shareUnderLoad: e.FUNIL_WORKER_SHARE_UNDER_LOAD,
     },
     contacts: { defaultCountry: e.FUNIL_DEFAULT_COUNTRY },
+    attachments: { maxBytes: e.FUNIL_ATTACHMENT_MAX_BYTES },
     retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS, auditDays: e.FUNIL_AUDIT_RETENTION_DAYS },
     outbound: {
       metaGraphUrl: e.FUNIL_META_GRAPH_URL,

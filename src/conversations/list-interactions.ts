@@ -19,6 +19,9 @@ export function toInteractionView(row: InteractionRow): InteractionView {
     occurredAt: row.occurred_at.toISOString(),
     contactId: row.contact_id,
     connectionId: row.connection_id,
+    result: row.result,
+    author: row.author_label,
+    attachments: [],
   };
 }
 
@@ -41,8 +44,33 @@ export async function listInteractions(
     .limit(input.limit + 1)
     .execute();
   const { page, nextCursor } = pageOf(rows, input.limit, (row) => row.occurred_at);
+  const files =
+    page.length === 0
+      ? []
+      : await deps.db
+          .withTables<ConversationTables>()
+          .selectFrom("interaction_attachments")
+          .select(["id", "interaction_id", "file_name", "content_type", "size_bytes"])
+          .where(
+            "interaction_id",
+            "in",
+            page.map((row) => row.id),
+          )
+          .orderBy("created_at")
+          .execute();
   return {
-    items: page.map((row) => ({ ...toInteractionView(row), contactId: input.contactId })),
+    items: page.map((row) => ({
+      ...toInteractionView(row),
+      contactId: input.contactId,
+      attachments: files
+        .filter((file) => file.interaction_id === row.id)
+        .map((file) => ({
+          id: file.id,
+          fileName: file.file_name,
+          contentType: file.content_type,
+          size: Number(file.size_bytes),
+        })),
+    })),
     nextCursor,
   };
 }

@@ -1,7 +1,16 @@
 import type { ColumnType, Generated } from "kysely";
 import { z } from "zod";
 
-export const MESSAGE_CHANNELS = ["whatsapp", "instagram", "chatwoot", "email", "call", "note"] as const;
+export const MESSAGE_CHANNELS = [
+  "whatsapp",
+  "instagram",
+  "chatwoot",
+  "email",
+  "call",
+  "note",
+  "meeting",
+  "visit",
+] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 
 export const DELIVERY_STATUSES = ["sent", "delivered", "read", "failed"] as const;
@@ -104,8 +113,26 @@ export type ConversationTables = {
     recipient: string | null;
     occurred_at: Timestamp;
     inbox_event_id: string | null;
+    /** What came of it (logged interactions). */
+    result: string | null;
+    /** Who logged it (null for captured messages). */
+    author_type: string | null;
+    author_id: string | null;
+    author_label: string | null;
     created_at: Timestamp;
     updated_at: Timestamp;
+  };
+  interaction_attachments: {
+    id: Generated<string>;
+    workspace_id: string;
+    interaction_id: string;
+    file_name: string;
+    content_type: string;
+    size_bytes: ColumnType<string, number, number>;
+    sha256: string;
+    storage_key: string;
+    created_by: string | null;
+    created_at: Timestamp;
   };
   tag_events: {
     id: Generated<string>;
@@ -132,6 +159,11 @@ export interface InteractionView {
   occurredAt: string;
   contactId: string | null;
   connectionId: string | null;
+  /** What came of it, for interactions people logged. */
+  result: string | null;
+  /** Who logged it (null: captured from a channel). */
+  author: string | null;
+  attachments: { id: string; fileName: string; contentType: string; size: number }[];
 }
 
 export interface TriageSenderView {

@@ -1,12 +1,16 @@
+import multipart from "@fastify/multipart";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listAudit } from "../audit/list-audit.ts";
 import { authorize } from "../auth/authorize.ts";
 import type { Deps } from "../deps.ts";
+import { AppError } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { createDeal } from "./create-deal.ts";
 import { deleteDeal, restoreDeal } from "./delete-deal.ts";
 import { getDeal, listDeals } from "./list-deals.ts";
 import { getMyDay, getTask, listTasks } from "./list-tasks.ts";
+import { attachFile, LogInteractionSchema, logInteraction, openAttachment } from "./log-interaction.ts";
 import {
   createAssignmentRule,
   deleteAssignmentRule,
@@ -407,4 +411,84 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
       return getMyDay(deps, { viewer: principal, timeZone: request.query.timeZone });
     },
   );
+
+  app.post(
+    "/api/v1/leads/:id/interactions",
+    {
+      schema: {
+        tags,
+        summary: "Log a call, meeting, visit, message or note with the lead (who, when, result)",
+        params: IdParams,
+        body: LogInteractionSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "leads:write");
+      const logged = await logInteraction(deps, {
+        viewer: principal,
+        contactId: request.params.id,
+        interaction: request.body,
+      });
+      return reply.status(201).send(logged);
+    },
+  );
+
+  app.get(
+    "/api/v1/attachments/:id",
+    { schema: { tags, summary: "Download an interaction's file", params: IdParams } },
+    async (request, reply) => {
+      const principal = authorize(request, "leads:read");
+      const file = await openAttachment(deps, {
+        workspaceId: principal.workspaceId,
+        attachmentId: request.params.id,
+      });
+      return reply
+        .type(file.contentType)
+        .header("content-length", String(file.size))
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "sandbox")
+        .header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(file.stream);
+    },
+  );
+
+  // Multipart is parsed only in this scope (the server itself accepts JSON alone).
+  app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    await scope.register(multipart, {
+      // One byte over the limit reaches the store, which refuses it with a clear 413.
+      limits: { fileSize: deps.config.attachments.maxBytes + 1, files: 1, fields: 2, fieldSize: 1024 },
+    });
+    scope.post(
+      "/api/v1/interactions/:id/attachments",
+      {
+        schema: {
+          tags,
+          summary: "Attach a file to an interaction (multipart field `file`; size and type limited)",
+          params: IdParams,
+        },
+      },
+      async (request, reply) => {
+        const principal = authorize(request, "leads:write");
+        if (!request.isMultipart()) {
+          throw new AppError("unsupported_media_type", "Send the file as multipart/form-data, field `file`");
+        }
+        const part = await request.file();
+        if (part?.fieldname !== "file") {
+          part?.file.resume();
+          throw new AppError("invalid_input", "The request is invalid", [
+            { field: "body.file", message: "a file is required" },
+          ]);
+        }
+        const stored = await attachFile(deps, {
+          viewer: principal,
+          interactionId: request.params.id,
+          fileName: part.filename,
+          contentType: part.mimetype,
+          file: part.file,
+        });
+        return reply.status(201).send(stored);
+      },
+    );
+  });
 }
