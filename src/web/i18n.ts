@@ -684,7 +684,7 @@ const ptBR = {
   "adLibrary.latest": "Resultado da última busca",
   "adLibrary.latestEmpty": "Nenhuma busca ainda.",
   "adLibrary.latestSummary":
-    "{new} anunciantes novos, {updated} atualizados · {ads} anúncios ({adsNew} inéditos) · {pages} páginas",
+    "Anunciantes novos: {new} · atualizados: {updated} · anúncios: {ads} ({adsNew} inéditos) · páginas lidas: {pages}",
   "adLibrary.window": "Anúncios ativos de {since} a {until}",
   "adLibrary.runs": "Histórico de buscas",
   "adLibrary.runsEmpty": "Nenhuma busca ainda.",
@@ -1403,7 +1403,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.latest": "Latest search",
   "adLibrary.latestEmpty": "No search yet.",
   "adLibrary.latestSummary":
-    "{new} new advertisers, {updated} updated · {ads} ads ({adsNew} never seen) · {pages} pages",
+    "New advertisers: {new} · updated: {updated} · ads: {ads} ({adsNew} never seen) · pages read: {pages}",
   "adLibrary.window": "Ads active from {since} to {until}",
   "adLibrary.runs": "Search history",
   "adLibrary.runsEmpty": "No search yet.",

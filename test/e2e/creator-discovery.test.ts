@@ -25,13 +25,17 @@ const LISTING = `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><
   <a href="https://www.youtube.com/@CaioMendesRetratos">YouTube</a></li>
 </ol></main><footer><a href="https://www.instagram.com/blog.da.lista/">Siga o blog</a></footer></body></html>`;
 
+const AURORA_SITE = `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Aurora Fotografia — Retratos em BH</title></head>
+<body><header><a href="https://www.instagram.com/aurora.fotografia/">Instagram</a></header><main><h1>Retratos</h1></main>
+<footer class="contato"><a href="mailto:orcamentos@aurora.example.com">orcamentos@aurora.example.com</a> · <a href="https://wa.me/5531987654321">WhatsApp</a></footer></body></html>`;
+
 let site: FakeServer;
 let graph: FakeServer;
 
 describe("Creator Discovery pages, in a real browser", () => {
   beforeAll(async () => {
     site = await startFakeSite(
-      { "/criadoras-fotografia/": LISTING },
+      { "/criadoras-fotografia/": LISTING, "/aurora/": AURORA_SITE },
       "User-agent: *\nDisallow: /rascunhos/\n",
     );
     graph = await startFakeGraph({
@@ -137,7 +141,12 @@ describe("Creator Discovery pages, in a real browser", () => {
     expect(connection.status).toBe(201);
     const created = await apiCall<{ id: string }>(server.baseUrl, "POST", "/api/v1/leads", {
       token,
-      body: { name: "Aurora Fotografia", email: "aurora@example.com", instagram: "@aurora.fotografia" },
+      body: {
+        name: "Aurora Fotografia",
+        email: "aurora@example.com",
+        instagram: "@aurora.fotografia",
+        custom: { website: `${site.url}/aurora/` },
+      },
     });
     expect(created.status).toBe(201);
 
@@ -165,6 +174,10 @@ describe("Creator Discovery pages, in a real browser", () => {
     await panel.getByText("12.345").waitFor();
     expect(await panel.textContent()).toContain("Fonte: Instagram (Meta Graph API)");
     expect(await panel.textContent()).toContain("agenda@aurora.example.com");
+    // The contact's website, read through the guard: what it shows, with its own provenance.
+    expect(await panel.textContent()).toContain("orcamentos@aurora.example.com");
+    expect(await panel.textContent()).toContain("+5531987654321");
+    expect(await panel.textContent()).toContain("Fonte: Site do contato");
     await panel.getByText("Enriquecido", { exact: true }).waitFor();
     await screenshot(page, "lead-enrichment-panel.png");
 
@@ -194,7 +207,10 @@ describe("Creator Discovery pages, in a real browser", () => {
     await screenshot(page, "ad-library-settings.png");
 
     await page.getByRole("button", { name: "Buscar agora" }).click();
-    await page.getByRole("cell", { name: "Estúdio Aurora Fotografia" }).first().waitFor({ timeout: 60_000 });
+    const runs = page.getByRole("region", { name: "Histórico de buscas" });
+    await runs.getByText("Concluída").waitFor({ timeout: 60_000 });
+    await page.getByText("Anunciantes novos: 1 · atualizados: 0 · anúncios: 2 (2 inéditos)").waitFor();
+    await page.getByRole("region", { name: "Anunciantes" }).getByText("Estúdio Aurora Fotografia").waitFor();
     await screenshot(page, "ad-library-results.png");
 
     const leads = await waitFor("the advertiser's lead", async () => {

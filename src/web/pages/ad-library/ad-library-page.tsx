@@ -101,7 +101,7 @@ export function AdLibraryPage() {
         </>
       ) : null}
 
-      <section aria-labelledby="ad-library-latest-title">
+      <section className="page-section" aria-labelledby="ad-library-latest-title">
         <h2 id="ad-library-latest-title">
           {selected && selected.id !== latest?.id
             ? t("adLibrary.advertisersOfRun", { date: formatDateTime(selected.createdAt) })
@@ -135,14 +135,15 @@ export function AdLibraryPage() {
         )}
       </section>
 
-      <section aria-labelledby="ad-library-runs-title">
+      <section className="page-section" aria-labelledby="ad-library-runs-title">
         <h2 id="ad-library-runs-title">{t("adLibrary.runs")}</h2>
         <RunsTable list={runs} selected={selected?.id ?? null} />
       </section>
 
-      <section aria-labelledby="ad-library-all-title">
+      <section className="page-section" aria-labelledby="ad-library-all-title">
         <h2 id="ad-library-all-title">{t("adLibrary.advertisers")}</h2>
-        <AdvertisersTable runId={null} />
+        {/* Read again when the latest capture moves on (a finished run brings new advertisers). */}
+        <AdvertisersTable key={`all:${latest?.id ?? ""}:${latest?.status ?? ""}`} runId={null} />
       </section>
     </main>
   );

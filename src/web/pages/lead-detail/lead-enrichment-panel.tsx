@@ -67,11 +67,18 @@ export function LeadEnrichmentPanel({ leadId }: { leadId: string }) {
             <div className="profile-row">
               <dt>{t("enrichment.status")}</dt>
               <dd>
-                <span className="badge badge-type">{enrichmentLabel(t, "status", data.status)}</span>
-                {data.errorCode && data.errorCode !== "not_business_account" && (
-                  <span className="muted"> — {enrichmentLabel(t, "reason", data.errorCode)}</span>
-                )}
-                {data.stale && <span className="badge badge-warning">{t("enrichment.stale")}</span>}
+                <div>
+                  <span className="badge badge-type">{enrichmentLabel(t, "status", data.status)}</span>
+                  {data.errorCode && data.errorCode !== "not_business_account" && (
+                    <span className="muted"> — {enrichmentLabel(t, "reason", data.errorCode)}</span>
+                  )}
+                  {data.stale && (
+                    <>
+                      {" "}
+                      <span className="badge badge-warning">{t("enrichment.stale")}</span>
+                    </>
+                  )}
+                </div>
               </dd>
             </div>
             <div className="profile-row">
@@ -118,7 +125,7 @@ export function LeadEnrichmentPanel({ leadId }: { leadId: string }) {
                   "instagram",
                   "postsPerWeek",
                   "enrichment.field.postsPerWeek",
-                  data.instagram.postsPerWeek ?? "—",
+                  data.instagram.postsPerWeek === null ? "—" : formatNumber(data.instagram.postsPerWeek),
                 )}
                 {row(
                   "instagram",

@@ -57,7 +57,7 @@ export function OutboundPage() {
           }}
         />
       )}
-      <section aria-labelledby="outbound-sources-title">
+      <section className="page-section" aria-labelledby="outbound-sources-title">
         <h2 id="outbound-sources-title">{t("outbound.sources")}</h2>
         <SourcesTable
           list={sources}
@@ -67,7 +67,7 @@ export function OutboundPage() {
           }}
         />
       </section>
-      <section aria-labelledby="outbound-runs-title">
+      <section className="page-section" aria-labelledby="outbound-runs-title">
         <h2 id="outbound-runs-title">{t("outbound.runs")}</h2>
         <RunsTable list={runs} selected={selectedRun} />
       </section>

@@ -55,7 +55,7 @@ export function RunCandidates({ runId }: { runId: string }) {
           </ul>
         </details>
       )}
-      <label className="field">
+      <label className="field field-inline">
         <span>{t("outbound.col.outcome")}</span>
         <select value={outcome} onChange={(event) => setOutcome(asOutcome(event.target.value))}>
           <option value="">{t("common.all")}</option>
