@@ -86,10 +86,50 @@ describe("Negócios board, in a real browser against the real server", () => {
     // The deal from the first journey is lost (closed): it is not listed as idle.
     expect(await page.getByRole("region", { name: "Negócios sem próximo passo" }).count()).toBe(0);
     await screenshot(page, "my-day.png");
-    await checkbox.check();
+    await checkbox.click(); // not check(): the row leaves the list once the task is done
     await page.getByText("“Ligar para a Carla E2E” concluída.").waitFor();
     await checkbox.waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Desfazer" }).click();
     await page.getByRole("checkbox", { name: "Concluir Ligar para a Carla E2E" }).waitFor();
+  });
+
+  it("logs a call on the lead with a file attached, and downloads the file back", async () => {
+    const { server, token, newPage, signIn, screenshot } = session();
+    const leads = await apiCall<{ items: { id: string; name: string }[] }>(
+      server.baseUrl,
+      "GET",
+      "/api/v1/leads?q=Carla%20Board",
+      { token },
+    );
+    const carla = leads.body.items[0];
+    expect(carla?.name).toBe("Carla Board E2E");
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/#/leads/${carla?.id}`);
+    await page.getByRole("heading", { name: "Carla Board E2E", level: 1 }).waitFor();
+    await page.getByRole("button", { name: "Registrar interação" }).click();
+    const form = page.getByRole("form", { name: "Registrar interação" });
+    await form.getByLabel("Canal").selectOption({ label: "Ligação" });
+    await form.getByLabel("Resultado").fill("Agendou visita");
+    await form.getByLabel("Anotações").fill("Quer ver o apartamento no sábado");
+    const pdf = Buffer.from("%PDF-1.4\nproposta e2e\n%%EOF\n");
+    await form.getByLabel("Anexo (opcional)").setInputFiles({
+      name: "proposta.pdf",
+      mimeType: "application/pdf",
+      buffer: pdf,
+    });
+    await form.getByRole("button", { name: "Registrar" }).click();
+    await page.getByText("Interação registrada.").waitFor();
+    const message = page.getByTestId("lead-conversations").locator("li", { hasText: "Agendou visita" });
+    await message.getByText("Quer ver o apartamento no sábado").waitFor();
+    await screenshot(page, "lead-interaction.png");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      message.getByRole("button", { name: /Baixar proposta\.pdf/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("proposta.pdf");
+    const path = await download.path();
+    const { readFile } = await import("node:fs/promises");
+    expect((await readFile(path)).equals(pdf)).toBe(true);
   });
 });

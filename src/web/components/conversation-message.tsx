@@ -1,3 +1,4 @@
+import { apiFetch } from "../api/client.ts";
 import type { Interaction } from "../api/types.ts";
 import { formatDateTime, formatRelative } from "../format.ts";
 import { isMessageKey, type Translate, useT } from "../i18n.ts";
@@ -55,10 +56,50 @@ export function ConversationMessage({ message }: { message: Interaction }) {
           </span>
         )}
       </div>
-      <p className={message.text ? "message-text" : "message-text muted"}>{messageText(message, t)}</p>
+      {message.author && (
+        <span className="muted small">{t("interactions.by", { author: message.author })}</span>
+      )}
+      {message.result && (
+        <p className="message-result">{t("interactions.resultLabel", { result: message.result })}</p>
+      )}
+      {(message.text || message.kind !== "logged") && (
+        <p className={message.text ? "message-text" : "message-text muted"}>{messageText(message, t)}</p>
+      )}
+      {message.attachments.length > 0 && (
+        <ul className="message-attachments">
+          {message.attachments.map((file) => (
+            <li key={file.id}>
+              <AttachmentLink file={file} />
+            </li>
+          ))}
+        </ul>
+      )}
       {message.status === "failed" && message.error && (
         <p className="message-error error-text small">{message.error}</p>
       )}
     </li>
+  );
+}
+
+/** Downloads through the API (the token goes in a header, so a plain link would not do). */
+function AttachmentLink({ file }: { file: Interaction["attachments"][number] }) {
+  const t = useT();
+  const download = async () => {
+    const response = await apiFetch(`/api/v1/attachments/${file.id}`);
+    const url = URL.createObjectURL(await response.blob());
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = file.fileName;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+  const size =
+    file.size < 1024 * 1024
+      ? `${Math.ceil(file.size / 1024)} KB`
+      : `${(file.size / 1024 / 1024).toFixed(1)} MB`;
+  return (
+    <button type="button" className="link-button" onClick={() => void download()}>
+      {t("interactions.download", { name: file.fileName, size })}
+    </button>
   );
 }
