@@ -188,6 +188,12 @@ describe("Creator Discovery pages, in a real browser", () => {
     expect(await stats.textContent()).toMatch(/\d+ de \d+ leads com @, canal ou site/);
     await page.getByRole("cell", { name: "Instagram (Meta Graph API)" }).waitFor();
     await screenshot(page, "enrichment-page.png");
+    // English too.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Enrichment", level: 1 }).waitFor();
+    expect(await stats.textContent()).toMatch(/Coverage.*\d+ of \d+ leads with a handle, channel or website/);
+    await page.getByRole("cell", { name: "Instagram (Meta Graph API)" }).waitFor();
+    await screenshot(page, "enrichment-page-en.png");
     expect(graph.unexpected).toEqual([]);
     await page.context().close();
   });

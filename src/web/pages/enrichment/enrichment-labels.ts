@@ -1,4 +1,4 @@
-import { isMessageKey, type Translate } from "../../i18n.ts";
+import { getLanguage, isMessageKey, type Translate } from "../../i18n.ts";
 
 /** A closed code (status, reason, provider, field) in words; the code itself when unknown. */
 export function enrichmentLabel(
@@ -13,5 +13,5 @@ export function enrichmentLabel(
 
 export function formatPercent(fraction: number | null | undefined, digits = 1): string {
   if (fraction === null || fraction === undefined) return "—";
-  return `${(fraction * 100).toLocaleString(undefined, { maximumFractionDigits: digits })}%`;
+  return `${(fraction * 100).toLocaleString(getLanguage(), { maximumFractionDigits: digits })}%`;
 }
