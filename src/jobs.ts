@@ -2,6 +2,7 @@ import { adLibraryJobs } from "./ad-library/jobs.ts";
 import { alertJobs } from "./alerts/jobs.ts";
 import { auditJobs } from "./audit/jobs.ts";
 import { captureJobs } from "./capture/jobs.ts";
+import { crmJobs } from "./crm/jobs.ts";
 import type { Deps } from "./deps.ts";
 import { enrichmentJobs } from "./enrichment/jobs.ts";
 import { importJobs } from "./imports/jobs.ts";
@@ -20,5 +21,6 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...alertJobs(deps),
     ...adLibraryJobs(deps),
     ...auditJobs(deps),
+    ...crmJobs(deps),
   ];
 }

@@ -18,21 +18,34 @@ import {
   updateAssignmentRule,
 } from "./manage-assignment-rules.ts";
 import { createPipeline, getPipeline, listPipelines, updatePipeline } from "./manage-pipelines.ts";
+import {
+  createSlaPolicy,
+  getCalendar,
+  getLeadSla,
+  listSlaPolicies,
+  reportSla,
+  setCalendar,
+  updateSlaPolicy,
+} from "./manage-sla.ts";
 import { createTask, deleteTask, updateTask } from "./manage-tasks.ts";
 import {
   AssignDealSchema,
   BulkDealsSchema,
+  BusinessCalendarSchema,
   CreateAssignmentRuleSchema,
   CreateDealSchema,
   CreatePipelineSchema,
+  CreateSlaPolicySchema,
   CreateTaskSchema,
   ListDealsQuerySchema,
   ListTasksQuerySchema,
   MoveDealSchema,
   MyDayQuerySchema,
+  SlaReportQuerySchema,
   UpdateAssignmentRuleSchema,
   UpdateDealSchema,
   UpdatePipelineSchema,
+  UpdateSlaPolicySchema,
   UpdateTaskSchema,
 } from "./schemas.ts";
 import { assignDeal, changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
@@ -491,4 +504,103 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
       },
     );
   });
+
+  app.get(
+    "/api/v1/business-calendar",
+    { schema: { tags, summary: "Working days, hours and holidays (SLA time runs only inside them)" } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return getCalendar(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.put(
+    "/api/v1/business-calendar",
+    { schema: { tags, summary: "Set working days, hours and holidays", body: BusinessCalendarSchema } },
+    async (request) => {
+      const principal = authorize(request, "pipelines:manage");
+      return setCalendar(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        calendar: request.body,
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/sla-policies",
+    { schema: { tags, summary: "First-response targets" } },
+    async (request) => {
+      const principal = authorize(request, "deals:read");
+      return listSlaPolicies(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.post(
+    "/api/v1/sla-policies",
+    {
+      schema: {
+        tags,
+        summary: "A first-response target in business minutes, for one lead source or every other",
+        body: CreateSlaPolicySchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "pipelines:manage");
+      const policy = await createSlaPolicy(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        policy: request.body,
+      });
+      return reply.status(201).send(policy);
+    },
+  );
+
+  app.patch(
+    "/api/v1/sla-policies/:id",
+    {
+      schema: {
+        tags,
+        summary: "Change a first-response target",
+        params: IdParams,
+        body: UpdateSlaPolicySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "pipelines:manage");
+      return updateSlaPolicy(deps, {
+        workspaceId: principal.workspaceId,
+        policyId: request.params.id,
+        actor: principal.actor,
+        changes: request.body,
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/leads/:id/sla",
+    {
+      schema: { tags, summary: "The lead's first-response SLA: running, met or breached", params: IdParams },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      const contact = await deps.db
+        .selectFrom("contacts")
+        .select("id")
+        .where("id", "=", request.params.id)
+        .where("workspace_id", "=", principal.workspaceId)
+        .executeTakeFirst();
+      if (!contact) throw new AppError("not_found", "Contact not found");
+      return { sla: await getLeadSla(deps, { workspaceId: principal.workspaceId, contactId: contact.id }) };
+    },
+  );
+
+  app.get(
+    "/api/v1/sla/report",
+    { schema: { tags, summary: "SLA compliance by owner and by stage", querystring: SlaReportQuerySchema } },
+    async (request) => {
+      const principal = authorize(request, "leads:export");
+      return reportSla(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
 }

@@ -68,6 +68,9 @@ export interface DealStageMovesTable {
 
 type CrmTables = {
   assignment_rules: AssignmentRulesTable;
+  business_calendars: BusinessCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_timers: SlaTimersTable;
   pipelines: PipelinesTable;
   pipeline_stages: PipelineStagesTable;
   deals: DealsTable;
@@ -420,4 +423,106 @@ export interface TaskView {
   isOverdue: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface BusinessCalendarsTable {
+  workspace_id: string;
+  time_zone: string;
+  days: ColumnType<number[], number[], number[]>;
+  start_time: string;
+  end_time: string;
+  holidays: Json<string[]>;
+  updated_at: Timestamp;
+}
+
+export interface SlaPoliciesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  source: string | null;
+  target_minutes: number;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SlaStatus = "running" | "met" | "breached";
+
+export interface SlaTimersTable {
+  id: Generated<string>;
+  workspace_id: string;
+  contact_id: string;
+  policy_id: string | null;
+  target_minutes: number;
+  started_at: Timestamp;
+  due_at: Timestamp;
+  responded_at: NullableTimestamp;
+  status: Generated<SlaStatus>;
+  breached_at: NullableTimestamp;
+  owner_id: string | null;
+  escalated_to: string | null;
+  created_at: Timestamp;
+}
+
+export const BusinessCalendarSchema = z
+  .object({
+    timeZone: TimeZoneSchema,
+    days: z.array(z.number().int().min(0).max(6)).min(1).max(7),
+    start: Time,
+    end: Time,
+    holidays: z.array(DateOnly).max(400).default([]),
+  })
+  .strict()
+  .refine((calendar) => calendar.start < calendar.end, {
+    message: "start must be before end",
+    path: ["end"],
+  });
+
+export const CreateSlaPolicySchema = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    /** Leads whose first source is this; null: every lead no other policy names. */
+    source: z.string().trim().min(1).max(60).nullable().default(null),
+    targetMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const UpdateSlaPolicySchema = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    source: z.string().trim().min(1).max(60).nullable().optional(),
+    targetMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60 * 24 * 30)
+      .optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const SlaReportQuerySchema = z
+  .object({
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+export interface SlaView {
+  status: SlaStatus;
+  policy: string | null;
+  targetMinutes: number;
+  startedAt: string;
+  dueAt: string;
+  respondedAt: string | null;
+  breachedAt: string | null;
+  /** Business minutes from arrival to the answer (or to now while running). */
+  businessMinutes: number;
+  /** Business minutes left before the due time (running only). */
+  minutesLeft: number | null;
 }
