@@ -48,6 +48,7 @@ import {
   UpdateSlaPolicySchema,
   UpdateTaskSchema,
 } from "./schemas.ts";
+import { sweepSla } from "./sweep-sla.ts";
 import { assignDeal, changeDeals, moveDeal, updateDeal } from "./update-deal.ts";
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -592,6 +593,20 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
         .executeTakeFirst();
       if (!contact) throw new AppError("not_found", "Contact not found");
       return { sla: await getLeadSla(deps, { workspaceId: principal.workspaceId, contactId: contact.id }) };
+    },
+  );
+
+  app.post(
+    "/api/v1/sla/sweep",
+    {
+      schema: {
+        tags,
+        summary: "Run the SLA pass now (it also runs every minute): start, close and breach timers",
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "pipelines:manage");
+      return sweepSla(deps, { workspaceId: principal.workspaceId });
     },
   );
 

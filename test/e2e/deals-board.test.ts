@@ -132,4 +132,35 @@ describe("Negócios board, in a real browser against the real server", () => {
     const { readFile } = await import("node:fs/promises");
     expect((await readFile(path)).equals(pdf)).toBe(true);
   });
+
+  it("shows the SLA badge on a lead nobody answered in time", { timeout: 180_000 }, async () => {
+    const { server, token, newPage, signIn, screenshot } = session();
+    // Every minute of every day is working time, so the run does not depend on when CI runs.
+    const calendar = await apiCall(server.baseUrl, "PUT", "/api/v1/business-calendar", {
+      token,
+      body: { timeZone: "UTC", days: [0, 1, 2, 3, 4, 5, 6], start: "00:00", end: "23:59", holidays: [] },
+    });
+    expect(calendar.status).toBe(200);
+    const policy = await apiCall(server.baseUrl, "POST", "/api/v1/sla-policies", {
+      token,
+      body: { name: "Resposta em 1 min", targetMinutes: 1 },
+    });
+    expect(policy.status).toBe(201);
+    const lead = await apiCall<{ id: string }>(server.baseUrl, "POST", "/api/v1/leads", {
+      token,
+      body: { name: "Ivo Atrasado E2E", email: "ivo.sla.e2e@example.com" },
+    });
+    await apiCall(server.baseUrl, "POST", "/api/v1/sla/sweep", { token });
+    const page = await newPage();
+    await signIn(page);
+    await page.goto(`${server.baseUrl}/#/leads/${lead.body.id}`);
+    await page.getByText(/^SLA: \d min úteis restantes$/).waitFor();
+    // A minute later, with no answer, the lead is late.
+    await new Promise((resolve) => setTimeout(resolve, 62_000));
+    const swept = await apiCall<{ breached: number }>(server.baseUrl, "POST", "/api/v1/sla/sweep", { token });
+    expect(swept.body.breached).toBeGreaterThanOrEqual(1);
+    await page.reload();
+    await page.getByText("SLA estourado: sem resposta").waitFor();
+    await screenshot(page, "lead-sla-breached.png");
+  });
 });

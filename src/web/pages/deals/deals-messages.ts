@@ -68,6 +68,10 @@ export const dealsPtBR = {
   "interactions.by": "por {author}",
   "interactions.resultLabel": "Resultado: {result}",
   "interactions.download": "Baixar {name} ({size})",
+  "sla.running": "SLA: {minutes} min úteis restantes",
+  "sla.met": "Respondido em {minutes} min úteis",
+  "sla.breached": "SLA estourado: sem resposta",
+  "sla.dueTitle": "Primeira resposta até {due} (meta de {target} min úteis)",
 } as const;
 
 export const dealsEn: Record<keyof typeof dealsPtBR, string> = {
@@ -139,4 +143,8 @@ export const dealsEn: Record<keyof typeof dealsPtBR, string> = {
   "interactions.by": "by {author}",
   "interactions.resultLabel": "Result: {result}",
   "interactions.download": "Download {name} ({size})",
+  "sla.running": "SLA: {minutes} business min left",
+  "sla.met": "Answered in {minutes} business min",
+  "sla.breached": "SLA breached: no answer",
+  "sla.dueTitle": "First answer due by {due} ({target} business minutes)",
 };

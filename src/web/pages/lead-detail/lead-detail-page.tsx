@@ -14,6 +14,7 @@ import { LeadEnrichmentPanel } from "./lead-enrichment-panel.tsx";
 import { LeadMerges } from "./lead-merges.tsx";
 import { LeadProfile } from "./lead-profile.tsx";
 import { LeadScorePanel } from "./lead-score-panel.tsx";
+import { LeadSlaBadge } from "./lead-sla-badge.tsx";
 import { LeadTouches } from "./lead-touches.tsx";
 
 export function LeadDetailPage({ id }: { id: string }) {
@@ -71,6 +72,7 @@ export function LeadDetailPage({ id }: { id: string }) {
           <h1>{data.name ?? t("leads.unnamed")}</h1>
           <TemperatureBadge temperature={data.temperature} />
           <span className="score-pill">{t("lead.points", { points: data.score })}</span>
+          <LeadSlaBadge leadId={data.id} />
         </div>
         <div className="page-actions">
           {!editing && (
