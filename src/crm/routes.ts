@@ -28,6 +28,7 @@ import {
   updateSlaPolicy,
 } from "./manage-sla.ts";
 import { createTask, deleteTask, updateTask } from "./manage-tasks.ts";
+import { reportPipeline } from "./report-pipeline.ts";
 import {
   AssignDealSchema,
   BulkDealsSchema,
@@ -593,6 +594,27 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
         .executeTakeFirst();
       if (!contact) throw new AppError("not_found", "Contact not found");
       return { sla: await getLeadSla(deps, { workspaceId: principal.workspaceId, contactId: contact.id }) };
+    },
+  );
+
+  app.get(
+    "/api/v1/pipelines/:id/report",
+    {
+      schema: {
+        tags,
+        summary:
+          "Funnel and conversion by stage, outcomes by owner and source, time in stage, won/lost reasons",
+        params: IdParams,
+        querystring: SlaReportQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:export");
+      return reportPipeline(deps, {
+        workspaceId: principal.workspaceId,
+        pipelineId: request.params.id,
+        ...request.query,
+      });
     },
   );
 

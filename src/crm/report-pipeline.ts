@@ -1,0 +1,112 @@
+import { sql } from "kysely";
+import type { Deps } from "../deps.ts";
+import { getPipeline } from "./manage-pipelines.ts";
+
+/** Deals, open/won/lost, won value and win rate (won ÷ closed; null while nothing closed). */
+const outcomes = (row: {
+  deals: number;
+  open: number;
+  won: number;
+  lost: number;
+  won_value: string | number | null;
+}) => ({
+  deals: row.deals,
+  open: row.open,
+  won: row.won,
+  lost: row.lost,
+  wonValue: Number(row.won_value ?? 0),
+  winRate: row.won + row.lost === 0 ? null : row.won / (row.won + row.lost),
+});
+
+/**
+ * A pipeline's report for the deals opened in a period: how many reached each stage (the funnel) and
+ * the conversion from one stage to the next, outcomes by owner and by the lead's source, time spent in
+ * each stage (hours, from the moves), and the reasons deals were won or lost.
+ */
+export async function reportPipeline(
+  deps: Deps,
+  input: { workspaceId: string; pipelineId: string; from?: string | undefined; to?: string | undefined },
+) {
+  const pipeline = await getPipeline(deps, input);
+  const now = deps.clock.now();
+  const from = input.from ? new Date(input.from) : new Date(now.getTime() - 90 * 86_400_000);
+  const to = input.to ? new Date(input.to) : now;
+  const scope = sql`d.workspace_id = ${input.workspaceId} and d.pipeline_id = ${input.pipelineId}
+    and d.deleted_at is null and d.created_at >= ${from} and d.created_at < ${to}`;
+  const aggregates = sql`count(*)::int as deals,
+    count(*) filter (where d.status = 'open')::int as open,
+    count(*) filter (where d.status = 'won')::int as won,
+    count(*) filter (where d.status = 'lost')::int as lost,
+    coalesce(sum(d.value) filter (where d.status = 'won'), 0) as won_value`;
+
+  const [reached, byOwner, bySource, times, reasons, total] = await Promise.all([
+    sql<{ stage_id: string; n: number }>`
+      select m.to_stage_id as stage_id, count(distinct m.deal_id)::int as n
+      from deal_stage_moves m join deals d on d.id = m.deal_id
+      where ${scope} group by 1`.execute(deps.db),
+    sql<{
+      owner_id: string | null;
+      owner: string | null;
+      deals: number;
+      open: number;
+      won: number;
+      lost: number;
+      won_value: string;
+    }>`
+      select d.owner_id, coalesce(u.name, u.email) as owner, ${aggregates}
+      from deals d left join users u on u.id = d.owner_id
+      where ${scope} group by 1, 2 order by 3 desc`.execute(deps.db),
+    sql<{ source: string | null; deals: number; open: number; won: number; lost: number; won_value: string }>`
+      select c.first_source as source, ${aggregates}
+      from deals d join contacts c on c.id = d.contact_id
+      where ${scope} group by 1 order by 2 desc`.execute(deps.db),
+    sql<{ stage_id: string; hours: number; n: number }>`
+      select m.to_stage_id as stage_id,
+             avg(extract(epoch from (coalesce(next.at, ${now}) - m.at)) / 3600)::float8 as hours,
+             count(*)::int as n
+      from deal_stage_moves m
+      join deals d on d.id = m.deal_id
+      left join lateral (
+        select n.at from deal_stage_moves n
+        where n.deal_id = m.deal_id and (n.at, n.id) > (m.at, m.id)
+        order by n.at, n.id limit 1
+      ) next on true
+      where ${scope} group by 1`.execute(deps.db),
+    sql<{ status: "won" | "lost"; reason: string | null; n: number }>`
+      select d.status, d.close_reason as reason, count(*)::int as n
+      from deals d where ${scope} and d.status in ('won', 'lost')
+      group by 1, 2 order by 3 desc`.execute(deps.db),
+    sql<{ n: number }>`select count(*)::int as n from deals d where ${scope}`.execute(deps.db),
+  ]);
+  const reachedBy = new Map(reached.rows.map((row) => [row.stage_id, row.n]));
+  const timeBy = new Map(times.rows.map((row) => [row.stage_id, row]));
+  const stages = pipeline.stages.map((stage, index) => {
+    const count = reachedBy.get(stage.id) ?? 0;
+    const next = pipeline.stages[index + 1];
+    const nextCount = next && next.kind === "open" ? (reachedBy.get(next.id) ?? 0) : null;
+    return {
+      id: stage.id,
+      name: stage.name,
+      kind: stage.kind,
+      reached: count,
+      /** Of the deals that reached this stage, the share that reached the next open one. */
+      toNext: nextCount === null || count === 0 ? null : nextCount / count,
+      avgHoursInStage: timeBy.get(stage.id)?.hours ?? null,
+    };
+  });
+  return {
+    pipelineId: pipeline.id,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    deals: total.rows[0]?.n ?? 0,
+    stages,
+    byOwner: byOwner.rows.map((row) => ({ ownerId: row.owner_id, owner: row.owner, ...outcomes(row) })),
+    bySource: bySource.rows.map((row) => ({ source: row.source, ...outcomes(row) })),
+    reasons: {
+      won: reasons.rows.filter((row) => row.status === "won").map(({ reason, n }) => ({ reason, deals: n })),
+      lost: reasons.rows
+        .filter((row) => row.status === "lost")
+        .map(({ reason, n }) => ({ reason, deals: n })),
+    },
+  };
+}
