@@ -14,6 +14,7 @@ import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { MyDayPage } from "./pages/my-day/my-day-page.tsx";
 import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
+import { ReportsPage } from "./pages/reports/reports-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
 import { href, navigate, type Route, useRoute } from "./router.ts";
@@ -46,6 +47,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "deals" && !id) return <DealsPage />;
   if (section === "my-day" && !id) return <MyDayPage />;
+  if (section === "reports" && !id) return <ReportsPage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
   if (section === "enrichment" && !id) return <EnrichmentPage />;
