@@ -39,7 +39,7 @@ export function RunCandidates({ runId }: { runId: string }) {
     return () => window.clearTimeout(timer);
   }, [status, run.data, reloadRun, reloadList]);
   return (
-    <section className="card" aria-labelledby="run-candidates-title">
+    <section className="card page-section" aria-labelledby="run-candidates-title">
       <h2 id="run-candidates-title">
         {t("outbound.candidatesOf", { source: run.data?.sourceName ?? t("common.none") })}
       </h2>
