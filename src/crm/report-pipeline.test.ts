@@ -55,17 +55,19 @@ describe("pipeline report", () => {
 
     const report = (await t.request("GET", `/api/v1/pipelines/${pipeline.id}/report`)).json() as {
       deals: number;
-      stages: { name: string; reached: number; toNext: number | null; avgHoursInStage: number | null }[];
+      stages: { name: string; reached: number; onward: number | null; avgHoursInStage: number | null }[];
       byOwner: { deals: number; won: number; lost: number; winRate: number; wonValue: number }[];
       bySource: { source: string; deals: number; won: number; winRate: number | null }[];
       reasons: { won: { reason: string; deals: number }[]; lost: { reason: string; deals: number }[] };
     };
     expect(report.deals).toBe(3);
     const stage = (name: string) => report.stages.find((item) => item.name === name);
-    expect(stage("Novo")).toMatchObject({ reached: 3, toNext: 2 / 3 });
+    // Novo: a and b went on (to Qualificação), c was lost straight away.
+    expect(stage("Novo")).toMatchObject({ reached: 3, onward: 2 / 3 });
     // Novo: a and b 2 h, c 6 h → 10/3 h; Qualificação: 4 h each.
     expect(stage("Novo")?.avgHoursInStage).toBeCloseTo(10 / 3, 5);
-    expect(stage("Qualificação")).toMatchObject({ reached: 2, toNext: 0, avgHoursInStage: 4 });
+    // Qualificação: a went on to Ganho, b was lost.
+    expect(stage("Qualificação")).toMatchObject({ reached: 2, onward: 1 / 2, avgHoursInStage: 4 });
     expect(stage("Ganho")?.reached).toBe(1);
     expect(report.byOwner).toEqual([
       expect.objectContaining({ deals: 3, won: 1, lost: 2, winRate: 1 / 3, wonValue: 1000 }),

@@ -40,10 +40,20 @@ export async function reportPipeline(
     coalesce(sum(d.value) filter (where d.status = 'won'), 0) as won_value`;
 
   const [reached, byOwner, bySource, times, reasons, total] = await Promise.all([
-    sql<{ stage_id: string; n: number }>`
-      select m.to_stage_id as stage_id, count(distinct m.deal_id)::int as n
-      from deal_stage_moves m join deals d on d.id = m.deal_id
-      where ${scope} group by 1`.execute(deps.db),
+    sql<{ stage_id: string; n: number; onward: number }>`
+      with reached as (
+        select distinct m.deal_id, m.to_stage_id as stage_id, s.position, s.kind
+        from deal_stage_moves m
+        join deals d on d.id = m.deal_id
+        join pipeline_stages s on s.id = m.to_stage_id
+        where ${scope}
+      )
+      select r.stage_id, count(*)::int as n,
+             count(*) filter (where exists (
+               select 1 from reached later
+               where later.deal_id = r.deal_id and later.position > r.position and later.kind <> 'lost'
+             ))::int as onward
+      from reached r group by 1`.execute(deps.db),
     sql<{
       owner_id: string | null;
       owner: string | null;
@@ -78,19 +88,18 @@ export async function reportPipeline(
       group by 1, 2 order by 3 desc`.execute(deps.db),
     sql<{ n: number }>`select count(*)::int as n from deals d where ${scope}`.execute(deps.db),
   ]);
-  const reachedBy = new Map(reached.rows.map((row) => [row.stage_id, row.n]));
+  const reachedBy = new Map(reached.rows.map((row) => [row.stage_id, row]));
   const timeBy = new Map(times.rows.map((row) => [row.stage_id, row]));
-  const stages = pipeline.stages.map((stage, index) => {
-    const count = reachedBy.get(stage.id) ?? 0;
-    const next = pipeline.stages[index + 1];
-    const nextCount = next && next.kind === "open" ? (reachedBy.get(next.id) ?? 0) : null;
+  const stages = pipeline.stages.map((stage) => {
+    const row = reachedBy.get(stage.id);
+    const count = row?.n ?? 0;
     return {
       id: stage.id,
       name: stage.name,
       kind: stage.kind,
       reached: count,
-      /** Of the deals that reached this stage, the share that reached the next open one. */
-      toNext: nextCount === null || count === 0 ? null : nextCount / count,
+      /** Of the deals that reached this open stage, the share that went on to a later stage (not lost). */
+      onward: stage.kind !== "open" || count === 0 ? null : (row?.onward ?? 0) / count,
       avgHoursInStage: timeBy.get(stage.id)?.hours ?? null,
     };
   });

@@ -163,4 +163,19 @@ describe("Negócios board, in a real browser against the real server", () => {
     await page.getByText("SLA estourado: sem resposta").waitFor();
     await screenshot(page, "lead-sla-breached.png");
   });
+
+  it("reports the funnel, the reasons and the SLA compliance", async () => {
+    const { newPage, signIn, screenshot } = session();
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Relatórios" }).click();
+    await page.getByRole("heading", { name: "Relatórios", level: 1 }).waitFor();
+    const funnel = page.getByRole("region", { name: "Funil por etapa" });
+    await funnel.getByRole("row", { name: /^Novo 1/ }).waitFor();
+    const lost = page.getByRole("region", { name: "Motivos de perda" });
+    await lost.getByText("Financiamento negado").waitFor();
+    const sla = page.getByRole("region", { name: "SLA de primeira resposta por responsável" });
+    await sla.getByRole("cell", { name: "0%" }).waitFor();
+    await screenshot(page, "reports.png");
+  });
 });

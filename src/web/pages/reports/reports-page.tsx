@@ -93,7 +93,7 @@ function PipelineSection({ report }: { report: PipelineReport }) {
             <tr>
               <th>{t("reports.stage")}</th>
               <th>{t("reports.reached")}</th>
-              <th>{t("reports.toNext")}</th>
+              <th>{t("reports.onward")}</th>
               <th>{t("reports.hoursInStage")}</th>
             </tr>
           </thead>
@@ -105,7 +105,7 @@ function PipelineSection({ report }: { report: PipelineReport }) {
                   <span className="bar" style={{ width: `${(stage.reached / widest) * 100}%` }} />
                   {formatNumber(stage.reached)}
                 </td>
-                <td>{percent(stage.toNext)}</td>
+                <td>{percent(stage.onward)}</td>
                 <td>
                   {stage.avgHoursInStage === null
                     ? "—"
