@@ -154,7 +154,7 @@ describe("queue under request load", () => {
       await send(45);
       gate.enter();
       expect(await sliced.drain()).toBe(45);
-      expect(calls).toEqual([20, 20, 5]);
+      expect(calls).toEqual([10, 10, 10, 10, 5]);
       gate.leave();
       calls.length = 0;
       await send(45);
