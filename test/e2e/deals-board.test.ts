@@ -178,4 +178,28 @@ describe("Negócios board, in a real browser against the real server", () => {
     await sla.getByRole("cell", { name: "0%" }).waitFor();
     await screenshot(page, "reports.png");
   });
+
+  it("lists the deals, filters them and moves a selection in bulk", async () => {
+    const { newPage, signIn, screenshot } = session();
+    const page = await newPage();
+    await signIn(page);
+    await page.getByRole("link", { name: "Negócios" }).click();
+    await page.getByRole("button", { name: "Lista" }).click();
+    await page.getByLabel("Situação").selectOption({ label: "Perdido" });
+    const row = page.getByRole("row", { name: /Carla Board E2E/ });
+    await row.getByText("Motivo: Financiamento negado").waitFor();
+    await page.getByRole("checkbox", { name: "Selecionar Carla Board E2E" }).check();
+    await page
+      .getByRole("toolbar", { name: "Ações em lote" })
+      .getByLabel("Mover selecionados para")
+      .selectOption({
+        label: "Visita",
+      });
+    await page.getByText("1 negócio(s) atualizado(s).").waitFor();
+    // Reopened: no longer among the lost ones.
+    await page.getByText("Nenhum negócio com esses filtros").waitFor();
+    await page.getByLabel("Situação").selectOption({ label: "Aberto" });
+    await page.getByRole("row", { name: /Carla Board E2E.*Visita/ }).waitFor();
+    await screenshot(page, "deals-list.png");
+  });
 });

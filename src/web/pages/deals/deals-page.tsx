@@ -10,6 +10,7 @@ import { isMessageKey, useT } from "../../i18n.ts";
 import { navigate, useRoute } from "../../router.ts";
 import { DealCard } from "./deal-card.tsx";
 import { DealDetailsForm, type Owner } from "./deal-details-form.tsx";
+import { DealsList } from "./deals-list.tsx";
 import { NewDealForm } from "./new-deal-form.tsx";
 
 /** The board shows a pipeline's most recently changed deals, up to this many. */
@@ -44,6 +45,13 @@ export function DealsPage() {
   const [creating, setCreating] = useState(false);
   const [asking, setAsking] = useState<{ deal: DealView; stage: StageView } | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const view = route.query.get("view") === "list" ? "list" : "board";
+  const showView = (next: "board" | "list") => {
+    const query = new URLSearchParams(route.query);
+    if (next === "list") query.set("view", "list");
+    else query.delete("view");
+    navigate("/deals", { query, replace: true });
+  };
 
   const createFromTemplate = async (template: "sales" | "real-estate") => {
     setError(null);
@@ -126,6 +134,19 @@ export function DealsPage() {
       ) : (
         <>
           <p className="muted">{canWrite ? t("deals.intro") : t("deals.readOnly")}</p>
+          <fieldset className="view-toggle" aria-label={t("deals.view")}>
+            {(["board", "list"] as const).map((item) => (
+              <button
+                key={item}
+                type="button"
+                className={view === item ? "button button-small active" : "button button-small"}
+                aria-pressed={view === item}
+                onClick={() => showView(item)}
+              >
+                {t(item === "board" ? "deals.boardView" : "deals.listView")}
+              </button>
+            ))}
+          </fieldset>
           {pipelines.items.length > 1 && (
             <label className="pipeline-picker">
               {t("deals.pipeline")}
@@ -194,7 +215,18 @@ export function DealsPage() {
               }}
             />
           )}
-          {deals.loading && deals.items.length === 0 ? (
+          {view === "list" ? (
+            <DealsList
+              pipeline={pipeline}
+              owners={owners.items}
+              canWrite={canWrite}
+              canManage={canManage}
+              onChanged={() => {
+                deals.reload();
+                pipelines.reload();
+              }}
+            />
+          ) : deals.loading && deals.items.length === 0 ? (
             <LoadingState />
           ) : (
             <section className="board" aria-label={pipeline.name}>
