@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, pageOf } from "../platform/http/cursor.ts";
-import { AppError, notFound } from "../platform/http/errors.ts";
+import { olderThanCursor, pageOf } from "../platform/http/cursor.ts";
+import { notFound } from "../platform/http/errors.ts";
 import { crmDb, type DealView, type ListDealsQuery } from "./schemas.ts";
 
 /** Sales see the deals they own; every other role sees the workspace's. */
@@ -87,16 +87,8 @@ export async function listDeals(
     const like = `%${input.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
     query = query.where((eb) => eb.or([eb("d.title", "ilike", like), eb("c.name", "ilike", like)]));
   }
-  const after = decodeCursor(input.cursor);
-  if (after) {
-    const [at, id] = after;
-    if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
-      throw new AppError("invalid_input", "The cursor is not valid", [
-        { field: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    query = query.where(sql<boolean>`(d.updated_at, d.id) < (${new Date(at)}, ${id}::uuid)`);
-  }
+  const after = olderThanCursor(input.cursor, "d.updated_at", "d.id");
+  if (after) query = query.where(after);
   const rows = await query
     .orderBy("d.updated_at", "desc")
     .orderBy("d.id", "desc")

@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, encodeCursor } from "../platform/http/cursor.ts";
-import { AppError, notFound } from "../platform/http/errors.ts";
+import { decodeTimeCursor, encodeCursor } from "../platform/http/cursor.ts";
+import { notFound } from "../platform/http/errors.ts";
 import { seesOnlyOwnDeals } from "./list-deals.ts";
 import { crmDb, type ListTasksQuery, type TaskView } from "./schemas.ts";
 
@@ -78,16 +78,9 @@ export async function listTasks(
   if (input.contactId) query = query.where("t.contact_id", "=", input.contactId);
   if (input.dealId) query = query.where("t.deal_id", "=", input.dealId);
   if (input.dueBefore) query = query.where("t.due_at", "<", new Date(input.dueBefore));
-  const after = decodeCursor(input.cursor);
-  if (after) {
-    const [at, id] = after;
-    if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at))) {
-      throw new AppError("invalid_input", "The cursor is not valid", [
-        { field: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    query = query.where(sql<boolean>`(t.due_at, t.id) > (${new Date(at)}, ${id}::uuid)`);
-  }
+  // Soonest first: "after the cursor" is a later (due time, id).
+  const after = decodeTimeCursor(input.cursor);
+  if (after) query = query.where(sql<boolean>`(t.due_at, t.id) > (${after.at}, ${after.id}::uuid)`);
   const rows = await query
     .orderBy("t.due_at")
     .orderBy("t.id")

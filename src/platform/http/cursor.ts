@@ -21,11 +21,8 @@ export function decodeCursor(cursor: string | undefined): (string | number | nul
   ]);
 }
 
-/**
- * For lists sorted by `(column desc, id desc)`: the condition "after the cursor's row", or null with no
- * cursor. A row comparison, so the planner can walk a `(column, id)` index.
- */
-export function olderThanCursor(cursor: string | undefined, column: string): RawBuilder<boolean> | null {
+/** A `(time, id)` cursor's values, or null with no cursor (400 when it is not one). */
+export function decodeTimeCursor(cursor: string | undefined): { at: Date; id: string } | null {
   const after = decodeCursor(cursor);
   if (!after) return null;
   const [at, id] = after;
@@ -34,7 +31,22 @@ export function olderThanCursor(cursor: string | undefined, column: string): Raw
       { field: "cursor", message: "invalid cursor" },
     ]);
   }
-  return sql<boolean>`(${sql.ref(column)}, id) < (${new Date(at)}, ${id}::uuid)`;
+  return { at: new Date(at), id };
+}
+
+/**
+ * For lists sorted by `(column desc, id desc)`: the condition "after the cursor's row", or null with no
+ * cursor. A row comparison, so the planner can walk a `(column, id)` index. `idColumn` names the id
+ * when the query joins several tables.
+ */
+export function olderThanCursor(
+  cursor: string | undefined,
+  column: string,
+  idColumn = "id",
+): RawBuilder<boolean> | null {
+  const after = decodeTimeCursor(cursor);
+  if (!after) return null;
+  return sql<boolean>`(${sql.ref(column)}, ${sql.ref(idColumn)}) < (${after.at}, ${after.id}::uuid)`;
 }
 
 /** The first `limit` rows of `limit + 1` fetched, and the cursor to the next page (null on the last). */
