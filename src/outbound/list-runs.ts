@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { Deps } from "../deps.ts";
-import { decodeCursor, encodeCursor, pageOf } from "../platform/http/cursor.ts";
+import { decodeCursor, encodeCursor, olderThanCursor, pageOf } from "../platform/http/cursor.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import {
   type CandidateOutcome,
@@ -60,18 +60,8 @@ export async function listRuns(
     .orderBy("r.id", "desc")
     .limit(input.limit + 1);
   if (input.sourceId) query = query.where("r.source_id", "=", input.sourceId);
-  const after = decodeCursor(input.cursor);
-  if (after) {
-    const [at, id] = after;
-    if (typeof at !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(at)))
-      throw invalidCursor();
-    query = query.where((eb) =>
-      eb.or([
-        eb("r.created_at", "<", new Date(at)),
-        eb.and([eb("r.created_at", "=", new Date(at)), eb("r.id", "<", id)]),
-      ]),
-    );
-  }
+  const after = olderThanCursor(input.cursor, "r.created_at", "r.id");
+  if (after) query = query.where(after);
   const rows = await query.execute();
   const { page, nextCursor } = pageOf(rows, input.limit, (row) => row.created_at);
   return { items: page.map(toView), nextCursor };
