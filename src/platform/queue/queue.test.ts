@@ -124,9 +124,12 @@ describe("queue", () => {
 
 describe("queue under request load", () => {
   it("runs a batch in small slices while requests are in flight, whole otherwise", async () => {
+    // A database of its own: the file's other queue would relay these jobs too.
+    const own = await freshDatabase();
+    await migrate(own.database);
     const gate = createLoadGate({ share: 0.5, maxPauseMs: 20 });
     const sliced = createQueue({
-      db: database,
+      db: own.database,
       log: createLogger({ level: "silent" }),
       pollSeconds: 0.5,
       outboxIntervalMs: 20,
@@ -148,7 +151,7 @@ describe("queue under request load", () => {
     await sliced.start({ work: false, schedule: false });
     try {
       const send = (count: number) =>
-        database.kysely.transaction().execute(async (trx) => {
+        own.database.kysely.transaction().execute(async (trx) => {
           for (let n = 0; n < count; n++) await enqueue(trx, "test.sliced", { n });
         });
       await send(45);
@@ -161,13 +164,15 @@ describe("queue under request load", () => {
       expect(await sliced.drain()).toBe(45);
       expect(calls).toEqual([45]);
       // A slice's failures are still reported for its own jobs.
-      const failed = await database.executeSql(
+      const failed = await own.database.executeSql(
         "select count(*)::int as n from pgboss.job where name = 'test.sliced' and state in ('retry', 'failed')",
         [],
       );
       expect(failed.rows[0]?.n).toBe(2);
     } finally {
       await sliced.stop();
+      await own.database.close();
+      await own.drop();
     }
   });
 });
