@@ -3,6 +3,7 @@ import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { checkStageEntry } from "./check-stage-entry.ts";
+import { dealOwnersAmong } from "./find-deal-owners.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
 import { pickOwner } from "./pick-owner.ts";
 import { type CrmDB, crmDb, type DealView } from "./schemas.ts";
@@ -28,18 +29,12 @@ export async function findStage(
   return stage;
 }
 
-/** An owner must be a member of the workspace. */
+/** An owner must be a member of the workspace who can own deals (not a viewer). */
 export async function assertMember(deps: Deps, workspaceId: string, userId: string | null | undefined) {
   if (!userId) return;
-  const member = await deps.db
-    .selectFrom("memberships")
-    .select("user_id")
-    .where("workspace_id", "=", workspaceId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  if (!member) {
-    throw new AppError("invalid_input", "The owner is not a member of this workspace", [
-      { field: "ownerId", message: "not a member" },
+  if (!(await dealOwnersAmong(deps.db, workspaceId, [userId])).has(userId)) {
+    throw new AppError("invalid_input", "The owner is not a member of this workspace who can own deals", [
+      { field: "ownerId", message: "not a member (or a viewer)" },
     ]);
   }
 }

@@ -8,6 +8,7 @@ let leadId: string;
 let sales: { userId: string; token: string };
 let otherSales: { userId: string; token: string };
 let viewerToken: string;
+let viewerId: string;
 
 const stage = (name: string) => {
   const found = pipeline.stages.find((item) => item.name === name);
@@ -43,7 +44,9 @@ beforeAll(async () => {
   leadId = await lead("Ana Souza");
   sales = await member("corretor@funil.test", "sales");
   otherSales = await member("outra@funil.test", "sales");
-  viewerToken = (await member("viewer@funil.test", "viewer")).token;
+  const viewer = await member("viewer@funil.test", "viewer");
+  viewerToken = viewer.token;
+  viewerId = viewer.userId;
 });
 afterAll(async () => {
   await t.close();
@@ -151,6 +154,12 @@ describe("deals", () => {
     ]);
     expect(audit.items[1]).toMatchObject({ before: { ownerId: null }, after: { ownerId: sales.userId } });
     expect(audit.items[3]).toMatchObject({ before: { stage: "Novo" }, after: { stage: "Proposta" } });
+  });
+
+  it("cannot be given to a viewer", async () => {
+    const response = await t.request("PATCH", `/api/v1/deals/${deal.id}`, { body: { ownerId: viewerId } });
+    expect(response.statusCode).toBe(400);
+    expect((response.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("ownerId");
   });
 
   it("keep their stage's rules: clearing what the stage asks is refused", async () => {

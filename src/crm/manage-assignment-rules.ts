@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
+import { dealOwnersAmong } from "./find-deal-owners.ts";
 import { getPipeline } from "./manage-pipelines.ts";
 import {
   type AssignmentRuleView,
@@ -51,17 +52,7 @@ async function checkTargets(
 ) {
   if (input.pipelineId) await getPipeline(deps, { workspaceId, pipelineId: input.pipelineId });
   if (!input.ownerIds) return;
-  const members = new Set(
-    (
-      await deps.db
-        .selectFrom("memberships")
-        .select("user_id")
-        .where("workspace_id", "=", workspaceId)
-        .where("role", "<>", "viewer")
-        .where("user_id", "in", input.ownerIds)
-        .execute()
-    ).map((row) => row.user_id),
-  );
+  const members = await dealOwnersAmong(deps.db, workspaceId, input.ownerIds);
   const index = input.ownerIds.findIndex((id) => !members.has(id));
   if (index !== -1) {
     throw new AppError("invalid_input", "An owner is not a member who can own deals", [

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from "kysely";
 import type { DB } from "../platform/db/schema.ts";
 import { chooseOwner, isWithinWorkingHours } from "./choose-owner.ts";
+import { dealOwnersAmong } from "./find-deal-owners.ts";
 import { crmDb } from "./schemas.ts";
 
 export interface Pick {
@@ -43,17 +44,7 @@ export async function pickOwner(
     };
   }
   const owners = [...new Set(applying.flatMap((rule) => rule.owner_ids))];
-  const members = new Set(
-    (
-      await trx
-        .selectFrom("memberships")
-        .select("user_id")
-        .where("workspace_id", "=", input.workspaceId)
-        .where("role", "<>", "viewer")
-        .where("user_id", "in", owners)
-        .execute()
-    ).map((row) => row.user_id),
-  );
+  const members = await dealOwnersAmong(trx, input.workspaceId, owners);
   const loads = new Map(
     (
       await db

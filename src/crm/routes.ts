@@ -3,11 +3,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { listAudit } from "../audit/list-audit.ts";
 import { authorize } from "../auth/authorize.ts";
+import { assertContact } from "../contacts/assert-contact.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { createDeal } from "./create-deal.ts";
 import { deleteDeal, restoreDeal } from "./delete-deal.ts";
+import { listDealOwners } from "./find-deal-owners.ts";
 import { getDeal, listDeals } from "./list-deals.ts";
 import { getMyDay, getTask, listTasks } from "./list-tasks.ts";
 import { attachFile, LogInteractionSchema, logInteraction, openAttachment } from "./log-interaction.ts";
@@ -61,15 +63,7 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
     { schema: { tags, summary: "Members who can own deals (everyone but viewers)" } },
     async (request) => {
       const principal = authorize(request, "deals:read");
-      const items = await deps.db
-        .selectFrom("memberships")
-        .innerJoin("users", "users.id", "memberships.user_id")
-        .select(["users.id", "users.name", "users.email", "memberships.role"])
-        .where("memberships.workspace_id", "=", principal.workspaceId)
-        .where("memberships.role", "<>", "viewer")
-        .orderBy("users.email")
-        .execute();
-      return { items };
+      return { items: await listDealOwners(deps.db, principal.workspaceId) };
     },
   );
 
@@ -586,14 +580,10 @@ export function registerCrmRoutes(app: HttpServer, deps: Deps) {
     },
     async (request) => {
       const principal = authorize(request, "leads:read");
-      const contact = await deps.db
-        .selectFrom("contacts")
-        .select("id")
-        .where("id", "=", request.params.id)
-        .where("workspace_id", "=", principal.workspaceId)
-        .executeTakeFirst();
-      if (!contact) throw new AppError("not_found", "Contact not found");
-      return { sla: await getLeadSla(deps, { workspaceId: principal.workspaceId, contactId: contact.id }) };
+      await assertContact(deps, principal.workspaceId, request.params.id);
+      return {
+        sla: await getLeadSla(deps, { workspaceId: principal.workspaceId, contactId: request.params.id }),
+      };
     },
   );
 

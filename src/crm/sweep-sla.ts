@@ -131,17 +131,7 @@ export async function sweepSla(deps: Deps, input: { workspaceId?: string } = {})
       else counts.met++;
     }
 
-    // 3. Overdue and still unanswered: breached, alerted once, escalated to a manager.
-    const overdue = await db
-      .updateTable("sla_timers")
-      .set({ status: "breached", breached_at: now })
-      .where("workspace_id", "=", workspaceId)
-      .where("status", "=", "running")
-      .where("due_at", "<=", now)
-      .returning(["id", "contact_id", "target_minutes", "owner_id"])
-      .execute();
-    if (overdue.length === 0) continue;
-    counts.breached += overdue.length;
+    // 3. Overdue and still unanswered: breached and escalated to a manager, alerted once.
     const manager = await deps.db
       .selectFrom("memberships")
       .select("user_id")
@@ -150,14 +140,16 @@ export async function sweepSla(deps: Deps, input: { workspaceId?: string } = {})
       .orderBy(sql`case when role = 'manager' then 0 else 1 end`)
       .orderBy("created_at")
       .executeTakeFirst();
+    const overdue = await db
+      .updateTable("sla_timers")
+      .set({ status: "breached", breached_at: now, escalated_to: manager?.user_id ?? null })
+      .where("workspace_id", "=", workspaceId)
+      .where("status", "=", "running")
+      .where("due_at", "<=", now)
+      .returning(["id", "contact_id", "target_minutes", "owner_id"])
+      .execute();
+    counts.breached += overdue.length;
     for (const timer of overdue) {
-      if (manager) {
-        await db
-          .updateTable("sla_timers")
-          .set({ escalated_to: manager.user_id })
-          .where("id", "=", timer.id)
-          .execute();
-      }
       // No personal data in the alert: the lead is named by its link.
       await raiseAlert(deps, {
         workspaceId,
