@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multipartBody } from "../../test/multipart.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { createApiKey } from "../auth/create-api-key.ts";
 import { createWorkspace } from "../auth/create-workspace.ts";
@@ -22,27 +23,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
-  const boundary = `----funil${randomBytes(8).toString("hex")}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-        "Content-Type: application/octet-stream\r\n\r\n",
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 async function upload(file: Buffer, filename: string, fields: Record<string, string>, token?: string) {
-  const { body, contentType } = multipart(file, filename, fields);
+  const { body, contentType } = multipartBody(file, filename, { fields });
   return t.request("POST", "/api/v1/imports", {
     rawBody: body,
     headers: { "content-type": contentType },

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multipartBody } from "../../test/multipart.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { createApiKey } from "../auth/create-api-key.ts";
 import { createWorkspace } from "../auth/create-workspace.ts";
@@ -33,27 +33,8 @@ interface ImportView {
   error: string | null;
 }
 
-function multipart(file: Buffer, filename: string, fields: Record<string, string> = {}) {
-  const boundary = `----funil${randomBytes(8).toString("hex")}`;
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-        "Content-Type: application/octet-stream\r\n\r\n",
-    ),
-    file,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  );
-  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 async function upload(file: Buffer, filename: string, fields: Record<string, string> = {}, token?: string) {
-  const { body, contentType } = multipart(file, filename, fields);
+  const { body, contentType } = multipartBody(file, filename, { fields });
   return t.request("POST", "/api/v1/imports", {
     rawBody: body,
     headers: { "content-type": contentType },
@@ -277,7 +258,7 @@ describe("the API", () => {
   it("refuses requests without a file or not multipart", async () => {
     const json = await t.request("POST", "/api/v1/imports", { body: { file: "x" } });
     expect(json.statusCode).toBe(415);
-    const { body, contentType } = multipart(Buffer.from(""), "empty.csv");
+    const { body, contentType } = multipartBody(Buffer.from(""), "empty.csv");
     const empty = await t.request("POST", "/api/v1/imports", {
       rawBody: body,
       headers: { "content-type": contentType },
