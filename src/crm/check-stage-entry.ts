@@ -6,6 +6,8 @@ export interface DealFacts {
   value: number | null;
   expectedClose: string | null;
   propertyRef: string | null;
+  /** A property of the catalog (realestate/); either it or the free-text reference is a chosen property. */
+  propertyId: string | null;
 }
 
 const NEEDS: Record<StageRequirement, { field: string; isMet: (deal: DealFacts) => boolean; says: string }> =
@@ -17,7 +19,11 @@ const NEEDS: Record<StageRequirement, { field: string; isMet: (deal: DealFacts) 
       isMet: (deal) => deal.expectedClose !== null,
       says: "an expected close date",
     },
-    property: { field: "propertyRef", isMet: (deal) => deal.propertyRef !== null, says: "a chosen property" },
+    property: {
+      field: "propertyRef",
+      isMet: (deal) => deal.propertyRef !== null || deal.propertyId !== null,
+      says: "a chosen property",
+    },
   };
 
 /**

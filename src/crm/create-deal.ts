@@ -2,6 +2,8 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
+import { assertDealLinks } from "../realestate/assert-deal-links.ts";
+import { settleDealProperty } from "../realestate/settle-deal-property.ts";
 import { checkStageEntry } from "./check-stage-entry.ts";
 import { dealOwnersAmong } from "./find-deal-owners.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
@@ -18,7 +20,7 @@ export async function findStage(
   let query = db
     .selectFrom("pipeline_stages as s")
     .innerJoin("pipelines as p", "p.id", "s.pipeline_id")
-    .select(["s.id", "s.pipeline_id", "s.name", "s.kind", "s.requires", "s.position"])
+    .select(["s.id", "s.pipeline_id", "s.name", "s.kind", "s.requires", "s.position", "s.probability"])
     .where("s.id", "=", input.stageId)
     .where("s.workspace_id", "=", input.workspaceId)
     .where("s.deleted_at", "is", null)
@@ -63,6 +65,8 @@ export async function createDeal(
     value?: number | null | undefined;
     expectedClose?: string | null | undefined;
     propertyRef?: string | null | undefined;
+    propertyId?: string | null | undefined;
+    developmentId?: string | null | undefined;
   },
 ): Promise<DealView> {
   const { workspaceId } = input.viewer;
@@ -80,7 +84,7 @@ export async function createDeal(
     : await db
         .selectFrom("pipeline_stages as s")
         .innerJoin("pipelines as p", "p.id", "s.pipeline_id")
-        .select(["s.id", "s.pipeline_id", "s.name", "s.kind", "s.requires", "s.position"])
+        .select(["s.id", "s.pipeline_id", "s.name", "s.kind", "s.requires", "s.position", "s.probability"])
         .where("s.pipeline_id", "=", input.pipelineId)
         .where("s.workspace_id", "=", workspaceId)
         .where("s.deleted_at", "is", null)
@@ -94,6 +98,11 @@ export async function createDeal(
     throw new AppError("forbidden", "Sales create deals they own; a manager can give one to someone else");
   }
   await assertMember(deps, workspaceId, ownerId);
+  await assertDealLinks(deps.db, {
+    workspaceId,
+    propertyId: input.propertyId ?? null,
+    developmentId: input.developmentId ?? null,
+  });
   const now = deps.clock.now();
   const title = input.title ?? contact.name ?? "Negócio";
   const id = await deps.db.transaction().execute(async (trx) => {
@@ -113,6 +122,8 @@ export async function createDeal(
       value: input.value ?? null,
       expectedClose: input.expectedClose ?? null,
       propertyRef: input.propertyRef ?? null,
+      propertyId: input.propertyId ?? null,
+      developmentId: input.developmentId ?? null,
     };
     assertStageEntry({ deal: facts, stage });
     const deal = await tx
@@ -127,6 +138,8 @@ export async function createDeal(
         value: facts.value,
         expected_close: facts.expectedClose,
         property_ref: facts.propertyRef,
+        property_id: facts.propertyId,
+        development_id: facts.developmentId,
         status: stage.kind,
         closed_at: stage.kind === "open" ? null : now,
         stage_entered_at: now,
@@ -146,6 +159,14 @@ export async function createDeal(
         at: now,
       })
       .execute();
+    await settleDealProperty(trx, {
+      workspaceId,
+      dealId: deal.id,
+      propertyId: facts.propertyId,
+      stage: { kind: stage.kind, probability: Number(stage.probability) },
+      actor: input.viewer.actor,
+      at: now,
+    });
     await recordAudit(trx, [
       {
         workspaceId,

@@ -30,6 +30,8 @@ function dealsQuery(deps: Deps, viewer: Pick<Principal, "workspaceId" | "role" |
       "d.value",
       "d.expected_close",
       "d.property_ref",
+      "d.property_id",
+      "d.development_id",
       "d.status",
       "d.close_reason",
       "d.stage_entered_at",
@@ -60,6 +62,8 @@ function dealView(row: DealRow): DealView {
     value: row.value === null ? null : Number(row.value),
     expectedClose: row.expected_close,
     propertyRef: row.property_ref,
+    propertyId: row.property_id,
+    developmentId: row.development_id,
     status: row.status,
     closeReason: row.close_reason,
     stageEnteredAt: row.stage_entered_at.toISOString(),
@@ -80,6 +84,8 @@ export async function listDeals(
   if (input.pipelineId) query = query.where("d.pipeline_id", "=", input.pipelineId);
   if (input.stageId) query = query.where("d.stage_id", "=", input.stageId);
   if (input.contactId) query = query.where("d.contact_id", "=", input.contactId);
+  if (input.propertyId) query = query.where("d.property_id", "=", input.propertyId);
+  if (input.developmentId) query = query.where("d.development_id", "=", input.developmentId);
   if (input.status) query = query.where("d.status", "=", input.status);
   if (input.ownerId === "none") query = query.where("d.owner_id", "is", null);
   else if (input.ownerId) query = query.where("d.owner_id", "=", input.ownerId);

@@ -47,6 +47,9 @@ export interface DealsTable {
   value: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   expected_close: ColumnType<string | null, string | null | undefined, string | null>;
   property_ref: string | null;
+  /** A property or development of the catalog (migrations/0017_real_estate.sql). */
+  property_id: string | null;
+  development_id: string | null;
   status: Generated<DealStatus>;
   close_reason: string | null;
   stage_entered_at: Timestamp;
@@ -121,8 +124,11 @@ const DealFields = {
   ownerId: z.string().uuid().nullable(),
   value: Money.nullable(),
   expectedClose: DateOnly.nullable(),
-  /** The property or development the deal is about (a reference until the catalog lands). */
+  /** The property or development the deal is about, as free text (or linked below). */
   propertyRef: z.string().trim().min(1).max(200).nullable(),
+  /** A property of the workspace's catalog (realestate/); it satisfies the "property" entry rule. */
+  propertyId: z.string().uuid().nullable(),
+  developmentId: z.string().uuid().nullable(),
 };
 
 export const CreateDealSchema = z
@@ -135,6 +141,8 @@ export const CreateDealSchema = z
     value: DealFields.value.optional(),
     expectedClose: DealFields.expectedClose.optional(),
     propertyRef: DealFields.propertyRef.optional(),
+    propertyId: DealFields.propertyId.optional(),
+    developmentId: DealFields.developmentId.optional(),
   })
   .strict();
 
@@ -145,6 +153,8 @@ export const UpdateDealSchema = z
     value: DealFields.value.optional(),
     expectedClose: DealFields.expectedClose.optional(),
     propertyRef: DealFields.propertyRef.optional(),
+    propertyId: DealFields.propertyId.optional(),
+    developmentId: DealFields.developmentId.optional(),
   })
   .strict();
 export type DealChanges = z.infer<typeof UpdateDealSchema>;
@@ -182,6 +192,8 @@ export const ListDealsQuerySchema = z
     stageId: z.string().uuid().optional(),
     ownerId: z.union([z.string().uuid(), z.literal("none")]).optional(),
     contactId: z.string().uuid().optional(),
+    propertyId: z.string().uuid().optional(),
+    developmentId: z.string().uuid().optional(),
     status: z.enum(STAGE_KINDS).optional(),
     q: z.string().trim().max(200).optional(),
     includeDeleted: z.coerce.boolean().default(false),
@@ -220,6 +232,8 @@ export interface DealView {
   value: number | null;
   expectedClose: string | null;
   propertyRef: string | null;
+  propertyId: string | null;
+  developmentId: string | null;
   status: DealStatus;
   closeReason: string | null;
   stageEnteredAt: string;

@@ -2,6 +2,8 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, ERROR_CODES, notFound } from "../platform/http/errors.ts";
+import { assertDealLinks } from "../realestate/assert-deal-links.ts";
+import { settleDealProperty } from "../realestate/settle-deal-property.ts";
 import { assertMember, assertStageEntry, findStage } from "./create-deal.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
 import { pickOwner } from "./pick-owner.ts";
@@ -60,6 +62,8 @@ async function changeDeal(
       value: deal.value === null ? null : Number(deal.value),
       expectedClose: deal.expected_close,
       propertyRef: deal.property_ref,
+      propertyId: deal.property_id,
+      developmentId: deal.development_id,
     };
     const picked = input.assignment?.byRules
       ? await pickOwner(trx, {
@@ -86,7 +90,16 @@ async function changeDeal(
       value: changes.value !== undefined ? changes.value : before.value,
       expectedClose: changes.expectedClose !== undefined ? changes.expectedClose : before.expectedClose,
       propertyRef: changes.propertyRef !== undefined ? changes.propertyRef : before.propertyRef,
+      propertyId: changes.propertyId !== undefined ? changes.propertyId : before.propertyId,
+      developmentId: changes.developmentId !== undefined ? changes.developmentId : before.developmentId,
     };
+    if (changes.propertyId !== undefined || changes.developmentId !== undefined) {
+      await assertDealLinks(trx, {
+        workspaceId,
+        propertyId: after.propertyId,
+        developmentId: after.developmentId,
+      });
+    }
     // Entry rules hold while a deal stays in a stage too: clearing what the stage asks is refused.
     assertStageEntry({
       deal: after,
@@ -102,6 +115,8 @@ async function changeDeal(
         value: after.value,
         expected_close: after.expectedClose,
         property_ref: after.propertyRef,
+        property_id: after.propertyId,
+        development_id: after.developmentId,
         updated_at: now,
         ...(target
           ? {
@@ -127,6 +142,17 @@ async function changeDeal(
           at: now,
         })
         .execute();
+    }
+    if (target || after.propertyId !== before.propertyId) {
+      await settleDealProperty(trx, {
+        workspaceId,
+        dealId: deal.id,
+        propertyId: after.propertyId,
+        previousPropertyId: before.propertyId,
+        stage: { kind: stage.kind, probability: Number(stage.probability) },
+        actor: input.viewer.actor,
+        at: now,
+      });
     }
     const changed = Object.keys(after).filter(
       (key) => after[key as keyof typeof after] !== before[key as keyof typeof before],
