@@ -1,6 +1,8 @@
 import { authenticateRequest } from "./auth/authenticate-request.ts";
 import { createBootstrapAdmin } from "./auth/create-bootstrap-admin.ts";
+import { enforceRouteRule } from "./auth/enforce-route-rule.ts";
 import { loadSigningKey } from "./auth/load-signing-key.ts";
+import { ruleOf } from "./auth/route-rules.ts";
 import type { Config, Role } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { allJobs } from "./jobs.ts";
@@ -22,11 +24,11 @@ export interface App {
   server: HttpServer;
   /** Set on first start when an admin was created with a generated password (print once). */
   bootstrap: { email: string | null; generatedPassword: string | null; workspaceId: string };
+  /** Every route registered, as "METHOD /url" (HEAD twins left out). */
+  routes: string[];
   start(role: Role): Promise<void>;
   stop(): Promise<void>;
 }
-
-const PUBLIC_API_ROUTES = new Set(["/api/v1/auth/login"]);
 
 /** The composition root: the only place that knows how everything is built. */
 export async function createApp(
@@ -87,7 +89,8 @@ export async function createApp(
   });
   server.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
-    if (!path.startsWith("/api/v1/") || PUBLIC_API_ROUTES.has(path)) return;
+    if (!path.startsWith("/api/v1/")) return;
+    if (ruleOf(request.method, request.routeOptions.url ?? path) === "public") return;
     const principal = await authenticateRequest(deps, request.headers.authorization);
     if (!principal) {
       const problem = toProblem(new AppError("unauthorized", "Sign in or send an API key"), request.id);
@@ -99,6 +102,11 @@ export async function createApp(
     }
     request.principal = principal;
   });
+  server.addHook("preValidation", async (request) => enforceRouteRule(request));
+  const routes: string[] = [];
+  server.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) if (method !== "HEAD") routes.push(`${method} ${route.url}`);
+  });
   registerRoutes(server, deps);
   const bootstrap = await createBootstrapAdmin(deps);
 
@@ -106,6 +114,7 @@ export async function createApp(
     deps,
     server,
     bootstrap,
+    routes,
     async start(role) {
       await queue.start({
         work: role === "all" || role === "worker",

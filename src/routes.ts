@@ -1,5 +1,6 @@
 import { registerAdLibraryRoutes } from "./ad-library/routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
+import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
@@ -29,4 +30,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerAdLibraryRoutes(app, deps);
   registerAlertRoutes(app, deps);
   registerCrmRoutes(app, deps);
+  registerAuditRoutes(app, deps);
 }

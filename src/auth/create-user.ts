@@ -1,7 +1,10 @@
+import { recordAudit } from "../audit/record-audit.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { hashPassword } from "./passwords.ts";
-import type { Role } from "./schemas.ts";
+import type { Actor, Role } from "./schemas.ts";
+
+const SYSTEM: Actor = { type: "system", id: null, label: "funil" };
 
 /**
  * Adds a user to a workspace with a role, creating the user when the e-mail is new.
@@ -15,6 +18,8 @@ export async function createUser(
     name?: string | undefined;
     role: Role;
     workspaceId: string;
+    /** Who granted the role: audited as a permission change. */
+    actor?: Actor;
   },
 ): Promise<{ userId: string; isNewUser: boolean }> {
   const email = input.email.trim().toLowerCase();
@@ -35,11 +40,29 @@ export async function createUser(
         .executeTakeFirstOrThrow();
       isNewUser = true;
     }
+    const before = await trx
+      .selectFrom("memberships")
+      .select("role")
+      .where("workspace_id", "=", input.workspaceId)
+      .where("user_id", "=", user.id)
+      .executeTakeFirst();
     await trx
       .insertInto("memberships")
       .values({ workspace_id: input.workspaceId, user_id: user.id, role: input.role })
       .onConflict((oc) => oc.columns(["workspace_id", "user_id"]).doUpdateSet({ role: input.role }))
       .execute();
+    if (before?.role !== input.role) {
+      await recordAudit(trx, {
+        workspaceId: input.workspaceId,
+        entityType: "workspace",
+        entityId: input.workspaceId,
+        action: before ? "member.role_changed" : "member.added",
+        actor: input.actor ?? SYSTEM,
+        before: before ? { userId: user.id, role: before.role } : null,
+        after: { userId: user.id, role: input.role },
+        at: deps.clock.now(),
+      });
+    }
     return { userId: user.id, isNewUser };
   });
 }

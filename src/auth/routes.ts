@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit/record-audit.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
@@ -118,7 +119,11 @@ export function registerAuthRoutes(app: HttpServer, deps: Deps) {
     async (request, reply) => {
       const principal = authorize(request, "leads:read");
       await assertWorkspaceAdmin(deps, principal, request.params.id);
-      const result = await createUser(deps, { ...request.body, workspaceId: request.params.id });
+      const result = await createUser(deps, {
+        ...request.body,
+        workspaceId: request.params.id,
+        actor: principal.actor,
+      });
       forgetCredentials(deps);
       return reply
         .status(201)
@@ -155,11 +160,25 @@ export function registerAuthRoutes(app: HttpServer, deps: Deps) {
     async (request, reply) => {
       const principal = authorize(request, "leads:read");
       await assertWorkspaceAdmin(deps, principal, request.params.id);
-      await deps.db
-        .deleteFrom("memberships")
-        .where("workspace_id", "=", request.params.id)
-        .where("user_id", "=", request.params.userId)
-        .execute();
+      await deps.db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .deleteFrom("memberships")
+          .where("workspace_id", "=", request.params.id)
+          .where("user_id", "=", request.params.userId)
+          .returning("role")
+          .executeTakeFirst();
+        if (!removed) return;
+        await recordAudit(trx, {
+          workspaceId: request.params.id,
+          entityType: "workspace",
+          entityId: request.params.id,
+          action: "member.removed",
+          actor: principal.actor,
+          before: { userId: request.params.userId, role: removed.role },
+          after: null,
+          at: deps.clock.now(),
+        });
+      });
       forgetCredentials(deps);
       return reply.status(204).send();
     },
@@ -175,6 +194,7 @@ export function registerAuthRoutes(app: HttpServer, deps: Deps) {
         name: request.body.name,
         role: request.body.role,
         createdBy: principal.userId,
+        actor: principal.actor,
       });
       return reply.status(201).send(created);
     },
@@ -204,14 +224,27 @@ export function registerAuthRoutes(app: HttpServer, deps: Deps) {
     { schema: { tags: ["api keys"], params: IdParams } },
     async (request, reply) => {
       const principal = authorize(request, "workspace:manage");
-      const result = await deps.db
-        .updateTable("api_keys")
-        .set({ revoked_at: deps.clock.now() })
-        .where("id", "=", request.params.id)
-        .where("workspace_id", "=", principal.workspaceId)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw notFound("API key");
+      await deps.db.transaction().execute(async (trx) => {
+        const revoked = await trx
+          .updateTable("api_keys")
+          .set({ revoked_at: deps.clock.now() })
+          .where("id", "=", request.params.id)
+          .where("workspace_id", "=", principal.workspaceId)
+          .where("revoked_at", "is", null)
+          .returning(["name", "role"])
+          .executeTakeFirst();
+        if (!revoked) throw notFound("API key");
+        await recordAudit(trx, {
+          workspaceId: principal.workspaceId,
+          entityType: "workspace",
+          entityId: principal.workspaceId,
+          action: "api_key.revoked",
+          actor: principal.actor,
+          before: { apiKeyId: request.params.id, name: revoked.name, role: revoked.role },
+          after: null,
+          at: deps.clock.now(),
+        });
+      });
       forgetCredentials(deps);
       return reply.status(204).send();
     },

@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   "deals:delete": ["admin", "manager"],
   "deals:assign": ["admin", "manager"],
   "pipelines:manage": ["admin", "manager"],
+  /** The workspace-wide audit trail (GET /api/v1/audit). */
+  "audit:read": ["admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

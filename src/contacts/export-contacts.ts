@@ -1,6 +1,8 @@
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { type SqlBool, sql } from "kysely";
+import { recordAudit } from "../audit/record-audit.ts";
+import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { filterConditions } from "./list-contacts.ts";
 import type { ContactFilters } from "./schemas.ts";
@@ -118,4 +120,21 @@ export async function exportContactsXlsx(
   }
   sheet.commit();
   await workbook.commit();
+}
+
+/** An export leaves the building with people's data: who took which slice, and when, is audited. */
+export async function auditExport(
+  deps: Deps,
+  input: { workspaceId: string; actor: Actor; format: "csv" | "xlsx"; filters: ContactFilters },
+): Promise<void> {
+  await recordAudit(deps.db, {
+    workspaceId: input.workspaceId,
+    entityType: "workspace",
+    entityId: input.workspaceId,
+    action: "leads.exported",
+    actor: input.actor,
+    before: null,
+    after: { format: input.format, filters: input.filters },
+    at: deps.clock.now(),
+  });
 }

@@ -5,7 +5,7 @@ import { authorize } from "../auth/authorize.ts";
 import type { Deps } from "../deps.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { deleteContact, restoreContact } from "./delete-contact.ts";
-import { exportContacts, exportContactsXlsx } from "./export-contacts.ts";
+import { auditExport, exportContacts, exportContactsXlsx } from "./export-contacts.ts";
 import { getContact } from "./get-contact.ts";
 import { listContacts } from "./list-contacts.ts";
 import { createSegment, deleteSegment, listSegments } from "./manage-segments.ts";
@@ -49,6 +49,12 @@ export function registerContactRoutes(app: HttpServer, deps: Deps) {
     },
     async (request, reply) => {
       const principal = authorize(request, "leads:export");
+      await auditExport(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        format: "csv",
+        filters: request.query,
+      });
       const stamp = deps.clock.now().toISOString().slice(0, 10);
       reply
         .type("text/csv; charset=utf-8")
@@ -70,6 +76,12 @@ export function registerContactRoutes(app: HttpServer, deps: Deps) {
     },
     async (request, reply) => {
       const principal = authorize(request, "leads:export");
+      await auditExport(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        format: "xlsx",
+        filters: request.query,
+      });
       const stamp = deps.clock.now().toISOString().slice(0, 10);
       const output = new PassThrough();
       exportContactsXlsx(deps, { workspaceId: principal.workspaceId, filters: request.query }, output).catch(
