@@ -63,6 +63,33 @@ const EnvSchema = z.object({
    * private or loopback addresses: for local test servers only. Empty in production.
    */
   FUNIL_FETCH_ALLOW_HOSTS: z.string().default(""),
+  /** How long one partner webhook attempt may take, connection and answer included. */
+  FUNIL_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  /**
+   * Delays before each retry of a partner webhook (`s`, `m`, `h`), comma-separated: 1 attempt + one per
+   * step. Retries are due at these delays and sent by the every-minute sweep (ADR 0023).
+   */
+  FUNIL_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default("5s,5m,30m,2h,5h,10h")
+    .transform((text, context) => {
+      const steps = text
+        .split(",")
+        .map((step) => step.trim())
+        .filter((step) => step !== "");
+      const seconds = steps.map((step) => {
+        const match = /^(\d+)([smh])$/.exec(step);
+        if (!match) return Number.NaN;
+        return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"];
+      });
+      if (seconds.some(Number.isNaN) || seconds.length > 20) {
+        context.addIssue({ code: "custom", message: "delays like 5s,5m,30m,2h (at most 20)" });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
+  /** An endpoint is switched off after this many deliveries in a row end without success (0: never). */
+  FUNIL_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(0).max(1000).default(5),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -128,6 +155,11 @@ export function parseConfig(env: Env) {
         .filter((host) => host !== ""),
     },
     enrichment: { freshDays: e.FUNIL_ENRICHMENT_FRESH_DAYS, alertBelow: e.FUNIL_ENRICHMENT_ALERT_BELOW },
+    partnerWebhooks: {
+      timeoutMs: e.FUNIL_WEBHOOK_TIMEOUT_MS,
+      retryDelaysSeconds: e.FUNIL_WEBHOOK_RETRY_SCHEDULE,
+      disableAfter: e.FUNIL_WEBHOOK_DISABLE_AFTER,
+    },
   });
 }
 

@@ -7,6 +7,7 @@ import type { Deps } from "./deps.ts";
 import { enrichmentJobs } from "./enrichment/jobs.ts";
 import { importJobs } from "./imports/jobs.ts";
 import { outboundJobs } from "./outbound/jobs.ts";
+import { partnerWebhookJobs } from "./partner-webhooks/jobs.ts";
 import type { JobDefinition } from "./platform/queue/queue.ts";
 import { scoringJobs } from "./scoring/jobs.ts";
 
@@ -22,5 +23,6 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...adLibraryJobs(deps),
     ...auditJobs(deps),
     ...crmJobs(deps),
+    ...partnerWebhookJobs(deps),
   ];
 }

@@ -11,6 +11,7 @@ import { registerEnrichmentRoutes } from "./enrichment/routes.ts";
 import { registerImportRoutes } from "./imports/routes.ts";
 import { registerOperationsRoutes } from "./operations/routes.ts";
 import { registerOutboundRoutes } from "./outbound/routes.ts";
+import { registerPartnerWebhookRoutes } from "./partner-webhooks/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
 import { registerStudentRoutes } from "./students/routes.ts";
@@ -31,4 +32,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerAlertRoutes(app, deps);
   registerCrmRoutes(app, deps);
   registerAuditRoutes(app, deps);
+  registerPartnerWebhookRoutes(app, deps);
 }

@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   "pipelines:manage": ["admin", "manager"],
   /** The workspace-wide audit trail (GET /api/v1/audit). */
   "audit:read": ["admin", "manager"],
+  /** Partner webhook endpoints, their secrets and delivery log (partner-webhooks/). */
+  "webhooks:manage": ["admin", "manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { createdDealEvents } from "../partner-webhooks/describe-deal-events.ts";
+import { emitPartnerEvents } from "../partner-webhooks/emit-partner-event.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { assertDealLinks } from "../realestate/assert-deal-links.ts";
 import { settleDealProperty } from "../realestate/settle-deal-property.ts";
@@ -193,6 +195,12 @@ export async function createDeal(
           ]
         : []),
     ]);
+    await emitPartnerEvents(
+      trx,
+      workspaceId,
+      createdDealEvents({ dealId: deal.id, contactId: contact.id, stage, facts, picked }),
+      now,
+    );
     return deal.id;
   });
   return getDeal(deps, { dealId: id, viewer: input.viewer });

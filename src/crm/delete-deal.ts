@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { emitPartnerEvent } from "../partner-webhooks/emit-partner-event.ts";
 import { notFound } from "../platform/http/errors.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
 import { crmDb, type DealView } from "./schemas.ts";
@@ -19,7 +20,7 @@ async function setDeleted(deps: Deps, input: { viewer: Viewer; dealId: string; r
       .where("workspace_id", "=", workspaceId)
       .where("deleted_at", input.restore ? "is not" : "is", null);
     if (seesOnlyOwnDeals(input.viewer)) query = query.where("owner_id", "=", input.viewer.userId ?? "");
-    const updated = await query.returning(["id", "title"]).executeTakeFirst();
+    const updated = await query.returning(["id", "title", "pipeline_id", "contact_id"]).executeTakeFirst();
     if (!updated) throw notFound("Deal");
     await recordAudit(trx, {
       workspaceId,
@@ -31,6 +32,13 @@ async function setDeleted(deps: Deps, input: { viewer: Viewer; dealId: string; r
       after: { title: updated.title, deleted: !input.restore },
       at: now,
     });
+    await emitPartnerEvent(
+      trx,
+      workspaceId,
+      input.restore ? "deal.restored" : "deal.deleted",
+      { dealId: updated.id, pipelineId: updated.pipeline_id, contactId: updated.contact_id },
+      now,
+    );
   });
 }
 

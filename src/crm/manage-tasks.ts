@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { emitPartnerEvent } from "../partner-webhooks/emit-partner-event.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { assertMember } from "./create-deal.ts";
 import { getDeal, seesOnlyOwnDeals } from "./list-deals.ts";
@@ -91,6 +92,20 @@ export async function createTask(
       },
       at: now,
     });
+    await emitPartnerEvent(
+      trx,
+      workspaceId,
+      "task.created",
+      {
+        taskId: row.id,
+        kind: task.kind,
+        dueAt: dueAt.toISOString(),
+        ownerId,
+        contactId,
+        dealId: task.dealId ?? null,
+      },
+      now,
+    );
     return row.id;
   });
   return getTask(deps, { viewer, taskId: id });

@@ -1,6 +1,8 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
+import { changedDealEvents } from "../partner-webhooks/describe-deal-events.ts";
+import { emitPartnerEvents } from "../partner-webhooks/emit-partner-event.ts";
 import { AppError, ERROR_CODES, notFound } from "../platform/http/errors.ts";
 import { assertDealLinks } from "../realestate/assert-deal-links.ts";
 import { settleDealProperty } from "../realestate/settle-deal-property.ts";
@@ -191,6 +193,20 @@ async function changeDeal(
         at: now,
         ...entry,
       })),
+    );
+    await emitPartnerEvents(
+      trx,
+      workspaceId,
+      changedDealEvents({
+        deal,
+        from: current,
+        to: target,
+        after,
+        reason: input.reason,
+        picked,
+        assignmentReason: input.assignment?.reason,
+      }),
+      now,
     );
   });
 }
