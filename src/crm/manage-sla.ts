@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
-import { notFound } from "../platform/http/errors.ts";
+import { AppError, notFound } from "../platform/http/errors.ts";
 import type { BusinessCalendar } from "./business-time.ts";
 import { businessMinutesBetween } from "./business-time.ts";
 import {
@@ -59,6 +59,7 @@ const policyView = (row: {
   id: string;
   name: string;
   source: string | null;
+  pipeline_id: string | null;
   target_minutes: number;
   enabled: boolean;
   created_at: Date;
@@ -66,10 +67,28 @@ const policyView = (row: {
   id: row.id,
   name: row.name,
   source: row.source,
+  pipelineId: row.pipeline_id,
   targetMinutes: row.target_minutes,
   enabled: row.enabled,
   createdAt: row.created_at.toISOString(),
 });
+
+/** A policy may name only a live pipeline of its own workspace (422 otherwise). */
+async function assertPipelineOf(deps: Deps, workspaceId: string, pipelineId: string | null | undefined) {
+  if (!pipelineId) return;
+  const pipeline = await crmDb(deps.db)
+    .selectFrom("pipelines")
+    .select("id")
+    .where("id", "=", pipelineId)
+    .where("workspace_id", "=", workspaceId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  if (!pipeline) {
+    throw new AppError("unprocessable", "The pipeline is not one of this workspace", [
+      { field: "pipelineId", message: "unknown pipeline" },
+    ]);
+  }
+}
 
 export async function listSlaPolicies(deps: Deps, input: { workspaceId: string }) {
   const rows = await crmDb(deps.db)
@@ -86,6 +105,7 @@ export async function createSlaPolicy(
   input: { workspaceId: string; actor: Actor; policy: z.infer<typeof CreateSlaPolicySchema> },
 ) {
   const now = deps.clock.now();
+  await assertPipelineOf(deps, input.workspaceId, input.policy.pipelineId);
   return deps.db.transaction().execute(async (trx) => {
     const row = await crmDb(trx)
       .insertInto("sla_policies")
@@ -93,6 +113,7 @@ export async function createSlaPolicy(
         workspace_id: input.workspaceId,
         name: input.policy.name,
         source: input.policy.source,
+        pipeline_id: input.policy.pipelineId,
         target_minutes: input.policy.targetMinutes,
         enabled: input.policy.enabled,
         created_at: now,
@@ -125,6 +146,7 @@ export async function updateSlaPolicy(
 ) {
   const { changes } = input;
   const now = deps.clock.now();
+  await assertPipelineOf(deps, input.workspaceId, changes.pipelineId);
   return deps.db.transaction().execute(async (trx) => {
     const db = crmDb(trx);
     const before = await db
@@ -140,6 +162,7 @@ export async function updateSlaPolicy(
         updated_at: now,
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.source !== undefined ? { source: changes.source } : {}),
+        ...(changes.pipelineId !== undefined ? { pipeline_id: changes.pipelineId } : {}),
         ...(changes.targetMinutes !== undefined ? { target_minutes: changes.targetMinutes } : {}),
         ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
       })

@@ -454,6 +454,7 @@ export interface SlaPoliciesTable {
   workspace_id: string;
   name: string;
   source: string | null;
+  pipeline_id: string | null;
   target_minutes: number;
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -497,6 +498,8 @@ export const CreateSlaPolicySchema = z
     name: z.string().trim().min(1).max(120),
     /** Leads whose first source is this; null: every lead no other policy names. */
     source: z.string().trim().min(1).max(60).nullable().default(null),
+    /** Leads with a deal in this pipeline: comes before a source policy and the fallback. */
+    pipelineId: z.string().uuid().nullable().default(null),
     targetMinutes: z
       .number()
       .int()
@@ -510,6 +513,7 @@ export const UpdateSlaPolicySchema = z
   .object({
     name: z.string().trim().min(1).max(120).optional(),
     source: z.string().trim().min(1).max(60).nullable().optional(),
+    pipelineId: z.string().uuid().nullable().optional(),
     targetMinutes: z
       .number()
       .int()

@@ -108,3 +108,49 @@ describe("first-response SLA", () => {
     expect(report.byStage.map((row) => [row.key, row.met, row.breached])).toEqual([["none", 1, 2]]);
   });
 });
+
+describe("first-response targets per pipeline", () => {
+  let pipelineId: string;
+
+  async function deal(contactId: string) {
+    const response = await t.request("POST", "/api/v1/deals", { body: { contactId, pipelineId } });
+    expect(response.statusCode, response.body).toBe(201);
+  }
+
+  it("takes a pipeline's target over the source's once the lead has a deal there", async () => {
+    await at("2026-11-25T13:00:00.000Z"); // Wednesday 10:00 in São Paulo
+    const pipeline = await t.request("POST", "/api/v1/pipelines", { body: { name: "Inbound quente" } });
+    pipelineId = (pipeline.json() as { id: string }).id;
+    const policy = await t.request("POST", "/api/v1/sla-policies", {
+      body: { name: "Quente", pipelineId, targetMinutes: 5 },
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    expect(policy.json()).toMatchObject({ pipelineId, source: null, targetMinutes: 5 });
+
+    const withDeal = await lead("Iara", "instagram");
+    await deal(withDeal);
+    const later = await lead("Joca", "instagram");
+    expect((await sweepSla(t.app.deps)).started).toBe(2);
+    expect(await sla(withDeal)).toMatchObject({ policy: "Quente", dueAt: "2026-11-25T13:05:00.000Z" });
+    expect(await sla(later)).toMatchObject({ policy: "Instagram", dueAt: "2026-11-25T13:15:00.000Z" });
+
+    // Joca's deal comes two minutes later: the timer keeps its start and takes the pipeline's target.
+    await at("2026-11-25T13:02:00.000Z");
+    await deal(later);
+    await sweepSla(t.app.deps);
+    expect(await sla(later)).toMatchObject({
+      status: "running",
+      policy: "Quente",
+      startedAt: "2026-11-25T13:00:00.000Z",
+      dueAt: "2026-11-25T13:05:00.000Z",
+    });
+  });
+
+  it("refuses a pipeline of another workspace or none at all", async () => {
+    const response = await t.request("POST", "/api/v1/sla-policies", {
+      body: { name: "x", pipelineId: "00000000-0000-4000-8000-000000000000", targetMinutes: 5 },
+    });
+    expect(response.statusCode).toBe(422);
+    expect((response.json() as { errors: { field: string }[] }).errors[0]?.field).toBe("pipelineId");
+  });
+});

@@ -31,6 +31,63 @@ export async function loadCalendar(deps: Deps, workspaceId: string): Promise<Bus
     : DEFAULT_CALENDAR;
 }
 
+interface PolicyRow {
+  id: string;
+  source: string | null;
+  pipeline_id: string | null;
+  target_minutes: number;
+  created_at: Date;
+}
+
+/**
+ * Which target covers a lead: a policy of a pipeline the lead has a deal in (and of its source, when
+ * the policy names one too), then a policy of its first source, then the workspace fallback.
+ */
+export function policyChooser<P extends PolicyRow>(policies: P[]) {
+  const ofPipelines = policies.filter((policy) => policy.pipeline_id !== null);
+  const bySource = new Map(
+    policies.flatMap((policy) =>
+      policy.source && policy.pipeline_id === null ? [[policy.source, policy] as const] : [],
+    ),
+  );
+  const fallback = policies.find((policy) => policy.source === null && policy.pipeline_id === null) ?? null;
+  const choose = (source: string | null, pipelineIds: string[]): P | null => {
+    for (const pipelineId of pipelineIds) {
+      const matches = ofPipelines.filter((policy) => policy.pipeline_id === pipelineId);
+      const match =
+        matches.find((policy) => policy.source !== null && policy.source === source) ??
+        matches.find((policy) => policy.source === null);
+      if (match) return match;
+    }
+    return (source ? bySource.get(source) : undefined) ?? fallback;
+  };
+  return Object.assign(choose, {
+    pipelineIds: [...new Set(ofPipelines.map((policy) => policy.pipeline_id as string))],
+  });
+}
+
+/** For each contact, the pipelines (among `pipelineIds`) of its live deals, oldest deal first. */
+async function dealPipelines(
+  deps: Deps,
+  workspaceId: string,
+  contactIds: string[],
+  pipelineIds: string[],
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (contactIds.length === 0 || pipelineIds.length === 0) return found;
+  const rows = await crmDb(deps.db)
+    .selectFrom("deals")
+    .select(["contact_id", "pipeline_id"])
+    .where("workspace_id", "=", workspaceId)
+    .where("contact_id", "in", contactIds)
+    .where("pipeline_id", "in", pipelineIds)
+    .where("deleted_at", "is", null)
+    .orderBy("created_at")
+    .execute();
+  for (const row of rows) found.set(row.contact_id, [...(found.get(row.contact_id) ?? []), row.pipeline_id]);
+  return found;
+}
+
 /**
  * One pass of the first-response SLA, safe to run twice: starts a timer for each new lead a policy
  * covers (due after the target in business time), closes timers whose lead got an outbound
@@ -56,10 +113,7 @@ export async function sweepSla(deps: Deps, input: { workspaceId?: string } = {})
       .where("enabled", "=", true)
       .orderBy("created_at")
       .execute();
-    const fallback = policies.find((policy) => policy.source === null) ?? null;
-    const bySource = new Map(
-      policies.flatMap((policy) => (policy.source ? [[policy.source, policy] as const] : [])),
-    );
+    const choosePolicy = policyChooser(policies);
     const since = new Date(Math.min(...policies.map((policy) => policy.created_at.getTime())));
 
     // 1. New leads since the policies exist, with no timer yet.
@@ -78,8 +132,14 @@ export async function sweepSla(deps: Deps, input: { workspaceId?: string } = {})
       .orderBy("c.created_at")
       .limit(START_BATCH)
       .execute();
+    const pipelinesOf = await dealPipelines(
+      deps,
+      workspaceId,
+      fresh.map((contact) => contact.id),
+      choosePolicy.pipelineIds,
+    );
     const timers = fresh.flatMap((contact) => {
-      const policy = (contact.first_source ? bySource.get(contact.first_source) : undefined) ?? fallback;
+      const policy = choosePolicy(contact.first_source, pipelinesOf.get(contact.id) ?? []);
       if (!policy || contact.created_at < policy.created_at) return [];
       return [
         {
@@ -102,6 +162,40 @@ export async function sweepSla(deps: Deps, input: { workspaceId?: string } = {})
         .returning("id")
         .execute();
       counts.started += inserted.length;
+    }
+
+    // 1b. A running timer under a source or fallback target moves to its pipeline's target once the
+    // lead has a deal there (deals often come a little after the lead).
+    if (choosePolicy.pipelineIds.length > 0) {
+      const running = await db
+        .selectFrom("sla_timers as s")
+        .innerJoin("contacts as c", "c.id", "s.contact_id")
+        .leftJoin("sla_policies as p", "p.id", "s.policy_id")
+        .select(["s.id", "s.contact_id", "s.started_at", "s.policy_id", "c.first_source"])
+        .where("s.workspace_id", "=", workspaceId)
+        .where("s.status", "=", "running")
+        .where("p.pipeline_id", "is", null)
+        .execute();
+      const pipelines = await dealPipelines(
+        deps,
+        workspaceId,
+        running.map((timer) => timer.contact_id),
+        choosePolicy.pipelineIds,
+      );
+      for (const timer of running) {
+        const policy = choosePolicy(timer.first_source, pipelines.get(timer.contact_id) ?? []);
+        if (!policy?.pipeline_id || policy.id === timer.policy_id) continue;
+        await db
+          .updateTable("sla_timers")
+          .set({
+            policy_id: policy.id,
+            target_minutes: policy.target_minutes,
+            due_at: addBusinessMinutes(timer.started_at, policy.target_minutes, calendar),
+          })
+          .where("id", "=", timer.id)
+          .where("status", "=", "running")
+          .execute();
+      }
     }
 
     // 2. Running timers whose lead was answered (an outbound interaction after the arrival).
