@@ -14,6 +14,7 @@ import { LeadsPage } from "./pages/leads/leads-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { MyDayPage } from "./pages/my-day/my-day-page.tsx";
 import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
+import { PartnerWebhooksPage } from "./pages/partner-webhooks/partner-webhooks-page.tsx";
 import { ReportsPage } from "./pages/reports/reports-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
@@ -56,6 +57,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "triage" && !id) return <TriagePage />;
   if (section === "outbound" && !id) return <OutboundPage />;
   if (section === "ad-library" && !id) return <AdLibraryPage />;
+  if (section === "partner-webhooks" && !id) return <PartnerWebhooksPage />;
   if (!section || section === "login") return null;
   return <NotFound />;
 }

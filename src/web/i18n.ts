@@ -1,6 +1,10 @@
 import { useCallback, useSyncExternalStore } from "react";
 import { dealsEn, dealsPtBR } from "./pages/deals/deals-messages.ts";
 import { myDayEn, myDayPtBR } from "./pages/my-day/my-day-messages.ts";
+import {
+  partnerWebhooksEn,
+  partnerWebhooksPtBR,
+} from "./pages/partner-webhooks/partner-webhooks-messages.ts";
 
 export type Language = "pt-BR" | "en";
 
@@ -723,6 +727,7 @@ const ptBR = {
   "adLibrary.snapshot": "Ver anúncio {n}",
   ...dealsPtBR,
   ...myDayPtBR,
+  ...partnerWebhooksPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1442,6 +1447,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.snapshot": "See ad {n}",
   ...dealsEn,
   ...myDayEn,
+  ...partnerWebhooksEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };

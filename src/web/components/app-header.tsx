@@ -11,6 +11,7 @@ const NAV = [
   { path: "/triage", label: "nav.triage" },
   { path: "/events", label: "nav.events" },
   { path: "/connections", label: "nav.connections" },
+  { path: "/partner-webhooks", label: "nav.partnerWebhooks" },
   { path: "/imports", label: "nav.imports" },
   { path: "/outbound", label: "nav.outbound" },
   { path: "/ad-library", label: "nav.adLibrary" },
