@@ -13,6 +13,7 @@ import { registerOperationsRoutes } from "./operations/routes.ts";
 import { registerOutboundRoutes } from "./outbound/routes.ts";
 import { registerPartnerWebhookRoutes } from "./partner-webhooks/routes.ts";
 import type { HttpServer } from "./platform/http/server.ts";
+import { registerRealEstateRoutes } from "./realestate/routes.ts";
 import { registerScoringRoutes } from "./scoring/routes.ts";
 import { registerStudentRoutes } from "./students/routes.ts";
 
@@ -31,6 +32,7 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerAdLibraryRoutes(app, deps);
   registerAlertRoutes(app, deps);
   registerCrmRoutes(app, deps);
+  registerRealEstateRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerPartnerWebhookRoutes(app, deps);
 }

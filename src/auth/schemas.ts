@@ -39,6 +39,9 @@ export const PERMISSIONS = {
   "deals:delete": ["admin", "manager"],
   "deals:assign": ["admin", "manager"],
   "pipelines:manage": ["admin", "manager"],
+  /** The real-estate catalog: properties, developments and their units (realestate/). */
+  "properties:read": ["admin", "manager", "sales", "cs", "viewer"],
+  "properties:write": ["admin", "manager", "sales", "cs"],
   /** The workspace-wide audit trail (GET /api/v1/audit). */
   "audit:read": ["admin", "manager"],
   /** Partner webhook endpoints, their secrets and delivery log (partner-webhooks/). */
