@@ -107,7 +107,10 @@ export async function sendDelivery(
   if (claimed.previous_secret && claimed.previous_secret_until && claimed.previous_secret_until > now) {
     secrets.push(deps.secrets.open(claimed.previous_secret));
   }
-  const body = JSON.stringify(claimed.payload);
+  // The envelope in the documented order (jsonb keeps keys sorted its own way); the bytes signed are
+  // the bytes sent, and the same on every attempt.
+  const { type, timestamp, data } = claimed.payload;
+  const body = JSON.stringify({ type, timestamp, data });
   const headers = webhookHeaders({ secrets, id: claimed.event_id, at: now, body });
   let answer: Answer;
   try {

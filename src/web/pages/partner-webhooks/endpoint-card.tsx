@@ -89,7 +89,7 @@ export function EndpointCard({
 
   return (
     <article
-      className={endpoint.enabled ? "card connection-card" : "card connection-card is-disabled"}
+      className={endpoint.enabled ? "card endpoint-card" : "card endpoint-card is-off"}
       data-endpoint-id={endpoint.id}
     >
       <header className="connection-header">

@@ -44,7 +44,7 @@ export function NewEndpointForm({ onCreated }: { onCreated: () => void }) {
   }
 
   return (
-    <section className="card" aria-labelledby="new-endpoint-title">
+    <section className="card new-endpoint" aria-labelledby="new-endpoint-title">
       <h2 id="new-endpoint-title">{t("partnerWebhooks.new")}</h2>
       {created && <SecretNotice endpoint={created} rotated={false} onClose={() => setCreated(null)} />}
       <form onSubmit={submit} noValidate>

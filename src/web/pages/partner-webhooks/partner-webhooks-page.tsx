@@ -24,11 +24,7 @@ export function PartnerWebhooksPage() {
         <EmptyState title={t("partnerWebhooks.empty")} hint={t("partnerWebhooks.emptyHint")} />
       ) : (
         <PagedListStates list={list} emptyTitle={t("partnerWebhooks.empty")}>
-          <section
-            className="connection-list"
-            aria-label={t("partnerWebhooks.title")}
-            aria-busy={list.loading}
-          >
+          <section className="endpoint-list" aria-label={t("partnerWebhooks.title")} aria-busy={list.loading}>
             {list.items.map((endpoint) => (
               <EndpointCard
                 key={endpoint.id}
