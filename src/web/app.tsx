@@ -15,6 +15,7 @@ import { LoginPage } from "./pages/login-page.tsx";
 import { MyDayPage } from "./pages/my-day/my-day-page.tsx";
 import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
 import { PartnerWebhooksPage } from "./pages/partner-webhooks/partner-webhooks-page.tsx";
+import { RealEstatePage } from "./pages/real-estate/real-estate-page.tsx";
 import { ReportsPage } from "./pages/reports/reports-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
@@ -47,6 +48,10 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && id && !extra) return <LeadDetailPage key={id} id={id} />;
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "deals" && !id) return <DealsPage />;
+  if (section === "real-estate" && !id) return <RealEstatePage tab="properties" />;
+  if (section === "real-estate" && id === "developments") {
+    return <RealEstatePage tab="developments" developmentId={extra} />;
+  }
   if (section === "my-day" && !id) return <MyDayPage />;
   if (section === "reports" && !id) return <ReportsPage />;
   if (section === "events" && !id) return <EventsPage />;

@@ -5,6 +5,7 @@ import {
   partnerWebhooksEn,
   partnerWebhooksPtBR,
 } from "./pages/partner-webhooks/partner-webhooks-messages.ts";
+import { realEstateEn, realEstatePtBR } from "./pages/real-estate/real-estate-messages.ts";
 
 export type Language = "pt-BR" | "en";
 
@@ -727,6 +728,7 @@ const ptBR = {
   "adLibrary.snapshot": "Ver anúncio {n}",
   ...dealsPtBR,
   ...myDayPtBR,
+  ...realEstatePtBR,
   ...partnerWebhooksPtBR,
 } as const;
 
@@ -1447,6 +1449,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.snapshot": "See ad {n}",
   ...dealsEn,
   ...myDayEn,
+  ...realEstateEn,
   ...partnerWebhooksEn,
 };
 

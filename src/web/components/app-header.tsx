@@ -7,6 +7,7 @@ const NAV = [
   { path: "/leads", label: "nav.leads" },
   { path: "/my-day", label: "nav.myDay" },
   { path: "/deals", label: "nav.deals" },
+  { path: "/real-estate", label: "nav.realEstate" },
   { path: "/reports", label: "nav.reports" },
   { path: "/triage", label: "nav.triage" },
   { path: "/events", label: "nav.events" },

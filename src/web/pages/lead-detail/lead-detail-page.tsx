@@ -11,6 +11,7 @@ import { LeadAudit } from "./lead-audit.tsx";
 import { LeadConversations, LeadTagEvents } from "./lead-conversations.tsx";
 import { LeadEditForm } from "./lead-edit-form.tsx";
 import { LeadEnrichmentPanel } from "./lead-enrichment-panel.tsx";
+import { LeadInterestPanel } from "./lead-interest-panel.tsx";
 import { LeadMerges } from "./lead-merges.tsx";
 import { LeadProfile } from "./lead-profile.tsx";
 import { LeadScorePanel } from "./lead-score-panel.tsx";
@@ -104,6 +105,7 @@ export function LeadDetailPage({ id }: { id: string }) {
         <LeadScorePanel lead={data} />
       </div>
       <LeadEnrichmentPanel leadId={data.id} />
+      <LeadInterestPanel leadId={data.id} onSaved={audit.reload} />
       <div className="detail-grid">
         <LeadTouches touches={data.touches} />
         <LeadMerges merges={data.merges} onChanged={refresh} />
