@@ -17,6 +17,7 @@ import { createLoadGate } from "./platform/load-gate.ts";
 import { createLogger, type Logger } from "./platform/log.ts";
 import { createMetrics } from "./platform/metrics.ts";
 import { createQueue } from "./platform/queue/queue.ts";
+import { createFileStore } from "./platform/storage/file-store.ts";
 import { registerRoutes } from "./routes.ts";
 
 export interface App {
@@ -68,6 +69,7 @@ export async function createApp(
     queue,
     jwtKey: await loadSigningKey(database.kysely, config.auth.jwtSecret),
     secrets: createSecretBox(encryption.key),
+    files: createFileStore({ dataDir: config.dataDir, s3: config.attachments.s3 }),
   };
   if (encryption.isInDatabase) {
     log.warn(

@@ -50,6 +50,14 @@ const EnvSchema = z.object({
     .min(1024)
     .max(1024 ** 3)
     .default(10 * 1024 * 1024),
+  /** An S3-compatible bucket for attachments (AWS S3, MinIO, R2, …); the data folder when unset. */
+  FUNIL_S3_BUCKET: z.string().min(3).max(63).optional(),
+  FUNIL_S3_ENDPOINT: z.string().url().optional(),
+  FUNIL_S3_REGION: z.string().min(1).default("us-east-1"),
+  FUNIL_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  FUNIL_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  FUNIL_S3_FORCE_PATH_STYLE: booleanish.optional(),
+  FUNIL_S3_PREFIX: z.string().max(200).default(""),
   FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   FUNIL_SMTP_URL: z.string().optional(),
   FUNIL_YOUTUBE_API_URL: z.string().url().default("https://www.googleapis.com/youtube/v3"),
@@ -113,6 +121,12 @@ export function parseConfig(env: Env) {
       "Invalid configuration:\n  FUNIL_ROLE: roles can only be split on a real PostgreSQL (set DATABASE_URL); the embedded database is single-process",
     );
   }
+  const s3Missing = ["FUNIL_S3_ENDPOINT", "FUNIL_S3_ACCESS_KEY_ID", "FUNIL_S3_SECRET_ACCESS_KEY"] as const;
+  if (e.FUNIL_S3_BUCKET && s3Missing.some((name) => !e[name])) {
+    throw new Error(
+      `Invalid configuration:\n  FUNIL_S3_BUCKET: also set ${s3Missing.filter((name) => !e[name]).join(", ")}`,
+    );
+  }
   return Object.freeze({
     env: e.NODE_ENV,
     http: {
@@ -143,7 +157,21 @@ export function parseConfig(env: Env) {
       shareUnderLoad: e.FUNIL_WORKER_SHARE_UNDER_LOAD,
     },
     contacts: { defaultCountry: e.FUNIL_DEFAULT_COUNTRY },
-    attachments: { maxBytes: e.FUNIL_ATTACHMENT_MAX_BYTES },
+    attachments: {
+      maxBytes: e.FUNIL_ATTACHMENT_MAX_BYTES,
+      s3:
+        e.FUNIL_S3_BUCKET && e.FUNIL_S3_ENDPOINT && e.FUNIL_S3_ACCESS_KEY_ID && e.FUNIL_S3_SECRET_ACCESS_KEY
+          ? {
+              bucket: e.FUNIL_S3_BUCKET,
+              endpoint: e.FUNIL_S3_ENDPOINT,
+              region: e.FUNIL_S3_REGION,
+              accessKeyId: e.FUNIL_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.FUNIL_S3_SECRET_ACCESS_KEY,
+              forcePathStyle: e.FUNIL_S3_FORCE_PATH_STYLE ?? true,
+              prefix: e.FUNIL_S3_PREFIX,
+            }
+          : null,
+    },
     retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS, auditDays: e.FUNIL_AUDIT_RETENTION_DAYS },
     outbound: {
       metaGraphUrl: e.FUNIL_META_GRAPH_URL,

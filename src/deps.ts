@@ -7,6 +7,7 @@ import type { DB } from "./platform/db/schema.ts";
 import type { Logger } from "./platform/log.ts";
 import type { Metrics } from "./platform/metrics.ts";
 import type { Queue } from "./platform/queue/queue.ts";
+import type { FileStore } from "./platform/storage/file-store.ts";
 
 /** What every use case may depend on; built once in app.ts. */
 export interface Deps {
@@ -21,4 +22,6 @@ export interface Deps {
   jwtKey: Uint8Array;
   /** Seals secrets at rest (connection configs). */
   secrets: SecretBox;
+  /** Stored files (attachments): the data folder, or an S3-compatible bucket. */
+  files: FileStore;
 }

@@ -131,6 +131,7 @@ export type ConversationTables = {
     size_bytes: ColumnType<string, number, number>;
     sha256: string;
     storage_key: string;
+    store: ColumnType<"local" | "s3", "local" | "s3" | undefined, never>;
     created_by: string | null;
     created_at: Timestamp;
   };

@@ -1,5 +1,3 @@
-import { createReadStream } from "node:fs";
-import { join, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
@@ -7,7 +5,8 @@ import type { Principal } from "../auth/schemas.ts";
 import type { ConversationTables } from "../conversations/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
-import { FileTooLargeError, storeFile } from "../platform/storage/store-file.ts";
+import { type FileStoreKind, FileStoreUnavailableError } from "../platform/storage/file-store.ts";
+import { FileTooLargeError } from "../platform/storage/store-file.ts";
 
 type Viewer = Pick<Principal, "workspaceId" | "role" | "userId" | "actor">;
 
@@ -51,10 +50,6 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 const conversations = (deps: Deps) => deps.db.withTables<ConversationTables>();
-
-function attachmentPath(deps: Deps, workspaceId: string, id: string): string {
-  return resolve(join(deps.config.dataDir, "attachments", workspaceId, id));
-}
 
 /** A call, meeting, visit, note… with a person, logged by the one who had it. */
 export async function logInteraction(
@@ -118,8 +113,8 @@ export async function logInteraction(
 }
 
 /**
- * A file on an interaction, streamed to the data folder under a name of our own; refused when its
- * type is not allowed or it is larger than FUNIL_ATTACHMENT_MAX_BYTES.
+ * A file on an interaction, streamed to the file store (data folder or S3 bucket) under a name of our
+ * own; refused when its type is not allowed or it is larger than FUNIL_ATTACHMENT_MAX_BYTES.
  */
 export async function attachFile(
   deps: Deps,
@@ -159,16 +154,20 @@ export async function attachFile(
     );
   }
   const id = crypto.randomUUID();
-  const path = attachmentPath(deps, viewer.workspaceId, id);
+  const key = `attachments/${viewer.workspaceId}/${id}`;
   let stored: { size: number; sha256: string };
   try {
-    stored = await storeFile(path, input.file, deps.config.attachments.maxBytes);
+    stored = await deps.files.put(key, input.file, deps.config.attachments.maxBytes);
   } catch (error) {
     if (error instanceof FileTooLargeError) {
       throw new AppError(
         "payload_too_large",
         `The file is larger than ${deps.config.attachments.maxBytes} bytes`,
       );
+    }
+    if (deps.files.kind === "s3") {
+      deps.log.warn({ err: error }, "the attachment bucket refused a file");
+      throw new AppError("upstream_failed", "The file storage did not take the file; try again");
     }
     throw error;
   }
@@ -186,7 +185,8 @@ export async function attachFile(
         content_type: contentType,
         size_bytes: stored.size,
         sha256: stored.sha256,
-        storage_key: `attachments/${viewer.workspaceId}/${id}`,
+        storage_key: key,
+        store: deps.files.kind,
         created_by: viewer.actor.label,
         created_at: now,
       })
@@ -220,6 +220,16 @@ export async function openAttachment(deps: Deps, input: { workspaceId: string; a
     fileName: row.file_name,
     contentType: row.content_type,
     size: Number(row.size_bytes),
-    stream: createReadStream(attachmentPath(deps, input.workspaceId, row.id)),
+    stream: await openStored(deps, row.store, row.storage_key),
   };
+}
+
+async function openStored(deps: Deps, store: FileStoreKind, key: string) {
+  try {
+    return await deps.files.open(store, key);
+  } catch (error) {
+    if (error instanceof FileStoreUnavailableError) throw new AppError("unavailable", error.message);
+    deps.log.warn({ err: error }, "the attachment bucket did not give a file back");
+    throw new AppError("upstream_failed", "The file storage did not give the file back; try again");
+  }
 }
