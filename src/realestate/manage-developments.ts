@@ -219,8 +219,24 @@ async function lockDevelopment(
 ) {
   const row = await realEstateDb(trx)
     .selectFrom("developments")
-    .selectAll()
-    .select(sql<string | null>`to_char(delivery_date, 'YYYY-MM-DD')`.as("delivery_date"))
+    .select([
+      "id",
+      "workspace_id",
+      "name",
+      "developer",
+      "street",
+      "number",
+      "neighborhood",
+      "city",
+      "state",
+      "postal_code",
+      "status",
+      sql<string | null>`to_char(delivery_date, 'YYYY-MM-DD')`.as("delivery_date"),
+      "description",
+      "created_at",
+      "updated_at",
+      "deleted_at",
+    ])
     .where("id", "=", input.developmentId)
     .where("workspace_id", "=", input.workspaceId)
     .where("deleted_at", input.deleted ? "is not" : "is", null)

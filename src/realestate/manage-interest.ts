@@ -5,19 +5,22 @@ import { assertContact } from "../contacts/assert-contact.ts";
 import type { Deps } from "../deps.ts";
 import { type ContactInterestsTable, type Interest, type InterestView, realEstateDb } from "./schemas.ts";
 
-export function interestView(row: Selectable<ContactInterestsTable>): InterestView {
+/** The interest as the API names it (what the audit keeps, before and after). */
+function interestFacts(row: Selectable<ContactInterestsTable>): Interest {
   return {
-    contactId: row.contact_id,
     purpose: row.purpose,
-    kinds: row.kinds as Interest["kinds"],
+    kinds: row.kinds,
     priceMin: row.price_min === null ? null : Number(row.price_min),
     priceMax: row.price_max === null ? null : Number(row.price_max),
     bedroomsMin: row.bedrooms_min,
     cities: row.cities,
     neighborhoods: row.neighborhoods,
     notes: row.notes,
-    updatedAt: row.updated_at.toISOString(),
   };
+}
+
+export function interestView(row: Selectable<ContactInterestsTable>): InterestView {
+  return { contactId: row.contact_id, ...interestFacts(row), updatedAt: row.updated_at.toISOString() };
 }
 
 /** What a lead looks for (null: nothing said yet). */
@@ -83,8 +86,7 @@ export async function setInterest(
       .onConflict((conflict) => conflict.column("contact_id").doUpdateSet(columns))
       .returningAll()
       .executeTakeFirstOrThrow();
-    const { contactId: _c, updatedAt: _u, ...before } = previous ? interestView(previous) : {};
-    const diff = previous ? diffFields(before, interest) : { before: null, after: interest };
+    const diff = previous ? diffFields(interestFacts(previous), interest) : { before: null, after: interest };
     if (diff) {
       await recordAudit(trx, {
         workspaceId: input.workspaceId,

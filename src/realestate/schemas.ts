@@ -90,7 +90,7 @@ export interface ContactInterestsTable {
   contact_id: string;
   workspace_id: string;
   purpose: Generated<InterestPurpose>;
-  kinds: TextArray;
+  kinds: ColumnType<PropertyKind[], PropertyKind[] | undefined, PropertyKind[]>;
   price_min: NullableNumeric;
   price_max: NullableNumeric;
   bedrooms_min: number | null;
