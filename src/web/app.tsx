@@ -18,6 +18,7 @@ import { PartnerWebhooksPage } from "./pages/partner-webhooks/partner-webhooks-p
 import { RealEstatePage } from "./pages/real-estate/real-estate-page.tsx";
 import { ReportsPage } from "./pages/reports/reports-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
+import { SettingsPage } from "./pages/settings/settings-page.tsx";
 import { TriagePage } from "./pages/triage/triage-page.tsx";
 import { href, navigate, type Route, useRoute } from "./router.ts";
 
@@ -63,6 +64,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "outbound" && !id) return <OutboundPage />;
   if (section === "ad-library" && !id) return <AdLibraryPage />;
   if (section === "partner-webhooks" && !id) return <PartnerWebhooksPage />;
+  if (section === "settings" && !extra) return <SettingsPage tab={id} />;
   if (!section || section === "login") return null;
   return <NotFound />;
 }

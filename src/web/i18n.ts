@@ -6,6 +6,7 @@ import {
   partnerWebhooksPtBR,
 } from "./pages/partner-webhooks/partner-webhooks-messages.ts";
 import { realEstateEn, realEstatePtBR } from "./pages/real-estate/real-estate-messages.ts";
+import { settingsEn, settingsPtBR } from "./pages/settings/settings-messages.ts";
 
 export type Language = "pt-BR" | "en";
 
@@ -730,6 +731,7 @@ const ptBR = {
   ...myDayPtBR,
   ...realEstatePtBR,
   ...partnerWebhooksPtBR,
+  ...settingsPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1451,6 +1453,7 @@ const en: Record<MessageKey, string> = {
   ...myDayEn,
   ...realEstateEn,
   ...partnerWebhooksEn,
+  ...settingsEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };

@@ -1,5 +1,6 @@
 import { endSession, useSession } from "../api/session.ts";
 import { setLanguage, useLanguage, useT } from "../i18n.ts";
+import { canOpenSettings } from "../pages/settings/settings-format.ts";
 import { TriageNavBadge } from "../pages/triage/triage-nav-badge.tsx";
 import { href, useRoute } from "../router.ts";
 
@@ -18,6 +19,7 @@ const NAV = [
   { path: "/ad-library", label: "nav.adLibrary" },
   { path: "/enrichment", label: "enrichment.nav" },
   { path: "/scoring", label: "nav.scoring" },
+  { path: "/settings", label: "nav.settings" },
 ] as const;
 
 export function AppHeader() {
@@ -36,7 +38,7 @@ export function AppHeader() {
       </a>
       {session && (
         <nav className="app-nav" aria-label={t("nav.menu")}>
-          {NAV.map((item) => {
+          {NAV.filter((item) => item.path !== "/settings" || canOpenSettings(session.role)).map((item) => {
             const active = route.path === item.path || route.path.startsWith(`${item.path}/`);
             return (
               <a
