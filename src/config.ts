@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   FUNIL_WORKER_SHARE_UNDER_LOAD: z.coerce.number().min(0.01).max(1).default(0.1),
   FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(180),
+  /** Days operational logs (partner-webhook deliveries, alerts, run logs, dispatch history) are kept. */
+  FUNIL_OPERATIONAL_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_ATTACHMENT_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -60,6 +62,24 @@ const EnvSchema = z.object({
   FUNIL_S3_PREFIX: z.string().max(200).default(""),
   FUNIL_META_GRAPH_URL: z.string().url().default("https://graph.facebook.com/v21.0"),
   FUNIL_SMTP_URL: z.string().optional(),
+  /** The From of e-mail Funil sends (nurture e-mails, reminders). */
+  FUNIL_SMTP_FROM: z.string().min(3).max(320).default("Funil <no-reply@funil.local>"),
+  /** Messages per second one WhatsApp business number may send (Meta's default throughput is 80). */
+  FUNIL_WHATSAPP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
+  /** Hours a suggested dispatch waits for review before it expires. */
+  FUNIL_DISPATCH_EXPIRE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  /** Hours of the workspace's day when nothing is sent to contacts (HH:MM-HH:MM; empty: none). */
+  FUNIL_QUIET_HOURS: z
+    .string()
+    .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "HH:MM-HH:MM")
+    .default("21:00-08:00"),
+  /** At most N messages to one contact per H hours (N/Hh; 0/24h: no cap). */
+  FUNIL_FREQUENCY_CAP: z
+    .string()
+    .regex(/^\d{1,3}\/\d{1,4}h$/, "N/Hh, e.g. 3/24h")
+    .default("3/24h"),
+  /** A first access counts for our tracked link when the click came at most this many hours before. */
+  FUNIL_CLICK_ATTRIBUTION_HOURS: z.coerce.number().int().min(1).max(2160).default(72),
   FUNIL_YOUTUBE_API_URL: z.string().url().default("https://www.googleapis.com/youtube/v3"),
   FUNIL_YOUTUBE_API_KEY: z.string().min(1).optional(),
   /** Days an enrichment stays fresh before the scheduler runs it again. */
@@ -172,7 +192,11 @@ export function parseConfig(env: Env) {
             }
           : null,
     },
-    retention: { inboxDays: e.FUNIL_INBOX_RETENTION_DAYS, auditDays: e.FUNIL_AUDIT_RETENTION_DAYS },
+    retention: {
+      inboxDays: e.FUNIL_INBOX_RETENTION_DAYS,
+      auditDays: e.FUNIL_AUDIT_RETENTION_DAYS,
+      operationalDays: e.FUNIL_OPERATIONAL_RETENTION_DAYS,
+    },
     outbound: {
       metaGraphUrl: e.FUNIL_META_GRAPH_URL,
       smtpUrl: e.FUNIL_SMTP_URL,
@@ -181,6 +205,15 @@ export function parseConfig(env: Env) {
       fetchAllowHosts: e.FUNIL_FETCH_ALLOW_HOSTS.split(",")
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ""),
+    },
+    messaging: {
+      smtpUrl: e.FUNIL_SMTP_URL,
+      smtpFrom: e.FUNIL_SMTP_FROM,
+      whatsappRatePerSecond: e.FUNIL_WHATSAPP_RATE_PER_SECOND,
+      dispatchExpireHours: e.FUNIL_DISPATCH_EXPIRE_HOURS,
+      quietHours: parseQuietHours(e.FUNIL_QUIET_HOURS),
+      frequencyCap: parseFrequencyCap(e.FUNIL_FREQUENCY_CAP),
+      clickAttributionHours: e.FUNIL_CLICK_ATTRIBUTION_HOURS,
     },
     enrichment: { freshDays: e.FUNIL_ENRICHMENT_FRESH_DAYS, alertBelow: e.FUNIL_ENRICHMENT_ALERT_BELOW },
     partnerWebhooks: {
@@ -192,6 +225,22 @@ export function parseConfig(env: Env) {
 }
 
 export type Config = ReturnType<typeof parseConfig>;
+
+/** "21:00-08:00" → minutes of the day where the quiet span starts and ends (it may wrap midnight). */
+function parseQuietHours(text: string): { startMinute: number; endMinute: number } | null {
+  const match = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(text);
+  if (!match) return null;
+  const [, h1, m1, h2, m2] = match.map(Number) as [number, number, number, number, number];
+  const startMinute = h1 * 60 + m1;
+  const endMinute = h2 * 60 + m2;
+  return startMinute === endMinute ? null : { startMinute, endMinute };
+}
+
+/** "3/24h" → at most 3 messages per 24 hours (null: no cap). */
+function parseFrequencyCap(text: string): { max: number; hours: number } | null {
+  const [max, hours] = text.replace(/h$/, "").split("/").map(Number) as [number, number];
+  return max === 0 || hours === 0 ? null : { max, hours };
+}
 
 /** Reads the process environment: the only place that does. */
 export function loadConfig(overrides: Env = {}): Config {
