@@ -1,4 +1,6 @@
+import type { Transaction } from "kysely";
 import type { Deps } from "../deps.ts";
+import type { DB } from "../platform/db/schema.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { enqueue } from "../platform/queue/queue.ts";
 import { type AlertTables, DELIVER_ALERT_JOB } from "./schemas.ts";
@@ -19,32 +21,42 @@ export interface RaiseAlertInput {
  * raised within the cool-down. Returns the new alert's id, or null when it was held back.
  */
 export async function raiseAlert(deps: Deps, input: RaiseAlertInput): Promise<string | null> {
+  return withTransaction(deps.db, (trx) => raiseAlertIn(trx, deps, input));
+}
+
+/**
+ * The same inside the caller's transaction: the alert and its delivery job commit (or roll back)
+ * with the change that raised it.
+ */
+export async function raiseAlertIn(
+  base: Transaction<DB>,
+  deps: Pick<Deps, "clock">,
+  input: RaiseAlertInput,
+): Promise<string | null> {
   const now = deps.clock.now();
   const since = new Date(now.getTime() - input.cooldownMinutes * 60_000);
-  return withTransaction(deps.db, async (base) => {
-    const trx = base.withTables<AlertTables>();
-    // One raiser at a time per workspace and kind (two workers checking the same rate).
-    await trx.selectFrom("workspaces").select("id").where("id", "=", input.workspaceId).forUpdate().execute();
-    const recent = await trx
-      .selectFrom("alerts")
-      .select("id")
-      .where("workspace_id", "=", input.workspaceId)
-      .where("kind", "=", input.kind)
-      .where("raised_at", ">", since)
-      .executeTakeFirst();
-    if (recent) return null;
-    const alert = await trx
-      .insertInto("alerts")
-      .values({
-        workspace_id: input.workspaceId,
-        kind: input.kind,
-        text: input.text,
-        details: JSON.stringify(input.details ?? {}),
-        raised_at: now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await enqueue(trx, DELIVER_ALERT_JOB, { alertId: alert.id });
-    return alert.id;
-  });
+  const trx = base.withTables<AlertTables>();
+  // One raiser at a time per workspace and kind (two workers checking the same rate).
+  await trx.selectFrom("workspaces").select("id").where("id", "=", input.workspaceId).forUpdate().execute();
+  const recent = await trx
+    .selectFrom("alerts")
+    .select("id")
+    .where("workspace_id", "=", input.workspaceId)
+    .where("kind", "=", input.kind)
+    .where("raised_at", ">", since)
+    .executeTakeFirst();
+  if (recent) return null;
+  const alert = await trx
+    .insertInto("alerts")
+    .values({
+      workspace_id: input.workspaceId,
+      kind: input.kind,
+      text: input.text,
+      details: JSON.stringify(input.details ?? {}),
+      raised_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await enqueue(trx, DELIVER_ALERT_JOB, { alertId: alert.id });
+  return alert.id;
 }

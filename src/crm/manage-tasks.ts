@@ -111,6 +111,10 @@ export async function createTask(
   return getTask(deps, { viewer, taskId: id });
 }
 
+function toTime(iso: string | null): number | undefined {
+  return iso ? Date.parse(iso) : undefined;
+}
+
 /** Changes a task; `status` done/open/canceled completes, reopens or cancels it. */
 export async function updateTask(
   deps: Deps,
@@ -130,12 +134,15 @@ export async function updateTask(
         ? new Date(before.remindAt)
         : null;
   assertReminder(dueAt, remindAt);
+  // A reminder moved to another time reminds again (crm/send-task-reminders.ts).
+  const rearm = changes.remindAt !== undefined && remindAt?.getTime() !== toTime(before.remindAt);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     await crmDb(trx)
       .updateTable("tasks")
       .set({
         updated_at: now,
+        ...(rearm ? { reminded_at: null } : {}),
         ...(changes.title !== undefined ? { title: changes.title } : {}),
         ...(changes.notes !== undefined ? { notes: changes.notes } : {}),
         ...(changes.kind !== undefined ? { kind: changes.kind } : {}),

@@ -366,6 +366,8 @@ export interface TasksTable {
   kind: Generated<TaskKind>;
   due_at: Timestamp;
   remind_at: NullableTimestamp;
+  /** The reminder was pushed (an alert raised); cleared when remind_at moves (migration 0021). */
+  reminded_at: NullableTimestamp;
   owner_id: string | null;
   contact_id: string | null;
   deal_id: string | null;
