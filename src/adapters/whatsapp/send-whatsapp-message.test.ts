@@ -2,9 +2,9 @@ import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeWhatsApp, startFakeWhatsApp } from "../../../test/fake-whatsapp.ts";
+import { parseRetryAfter } from "../../platform/http/retry-after.ts";
 import {
   closeWhatsAppConnections,
-  parseRetryAfter,
   sendWhatsAppTemplate,
   sendWhatsAppText,
   WhatsAppError,

@@ -1,5 +1,6 @@
 import { Agent } from "undici";
 import { z } from "zod";
+import { parseRetryAfter } from "../../platform/http/retry-after.ts";
 
 /**
  * WhatsApp Cloud API sends (WIRE-FORMATS §1.3): `POST {graphUrl}/{phone-number-id}/messages` with a
@@ -80,16 +81,6 @@ function classify(status: number, code: number | undefined): { kind: WhatsAppErr
   if (status === 401) return { kind: "auth", retryable: false };
   if (status >= 500) return { kind: "transient", retryable: true };
   return { kind: "other", retryable: false };
-}
-
-/** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
-  if (!value) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 let dispatcher: Agent | null = null;
