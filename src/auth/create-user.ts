@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
+import { assertNotLastAdmin } from "./guard-last-admin.ts";
 import { hashPassword } from "./passwords.ts";
 import type { Actor, Role } from "./schemas.ts";
 
@@ -40,6 +41,9 @@ export async function createUser(
         .executeTakeFirstOrThrow();
       isNewUser = true;
     }
+    // Demoting the last admin is refused (409); the check locks the workspace's admins first.
+    if (input.role !== "admin")
+      await assertNotLastAdmin(trx, { workspaceId: input.workspaceId, userId: user.id });
     const before = await trx
       .selectFrom("memberships")
       .select("role")

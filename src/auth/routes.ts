@@ -9,6 +9,7 @@ import { createApiKey } from "./create-api-key.ts";
 import { createUser } from "./create-user.ts";
 import { createWorkspace } from "./create-workspace.ts";
 import { loginUser } from "./login-user.ts";
+import { removeMember } from "./remove-member.ts";
 import {
   AddMemberSchema,
   CreateApiKeySchema,
@@ -160,24 +161,10 @@ export function registerAuthRoutes(app: HttpServer, deps: Deps) {
     async (request, reply) => {
       const principal = authorize(request, "leads:read");
       await assertWorkspaceAdmin(deps, principal, request.params.id);
-      await deps.db.transaction().execute(async (trx) => {
-        const removed = await trx
-          .deleteFrom("memberships")
-          .where("workspace_id", "=", request.params.id)
-          .where("user_id", "=", request.params.userId)
-          .returning("role")
-          .executeTakeFirst();
-        if (!removed) return;
-        await recordAudit(trx, {
-          workspaceId: request.params.id,
-          entityType: "workspace",
-          entityId: request.params.id,
-          action: "member.removed",
-          actor: principal.actor,
-          before: { userId: request.params.userId, role: removed.role },
-          after: null,
-          at: deps.clock.now(),
-        });
+      await removeMember(deps, {
+        workspaceId: request.params.id,
+        userId: request.params.userId,
+        actor: principal.actor,
       });
       forgetCredentials(deps);
       return reply.status(204).send();
