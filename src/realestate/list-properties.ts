@@ -1,9 +1,15 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Deps } from "../deps.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { olderThanCursor, pageOf } from "../platform/http/cursor.ts";
 import { notFound } from "../platform/http/errors.ts";
-import { type ListPropertiesQuery, type PropertyView, realEstateDb } from "./schemas.ts";
+import {
+  type ListPropertiesQuery,
+  type NewProperty,
+  type PropertiesTable,
+  type PropertyView,
+  realEstateDb,
+} from "./schemas.ts";
 
 /** `%text%` for ilike, with the caller's wildcards taken literally. */
 export function likePattern(text: string): string {
@@ -48,9 +54,17 @@ export function propertiesQuery(db: Kysely<DB> | Transaction<DB>, workspaceId: s
 
 type PropertyRow = Awaited<ReturnType<ReturnType<typeof propertiesQuery>["executeTakeFirstOrThrow"]>>;
 
-export function propertyView(row: PropertyRow): PropertyView {
+/** A property's fields as the API names them (what the audit keeps, before and after). */
+export type PropertyFacts = NewProperty;
+
+/** A properties row without what is not a fact of the property (id, workspace, timestamps). */
+type PropertyFactsRow = Omit<
+  Selectable<PropertiesTable>,
+  "id" | "workspace_id" | "created_at" | "updated_at" | "deleted_at"
+>;
+
+export function propertyFacts(row: PropertyFactsRow): PropertyFacts {
   return {
-    id: row.id,
     code: row.code,
     title: row.title,
     kind: row.kind,
@@ -69,12 +83,20 @@ export function propertyView(row: PropertyRow): PropertyView {
     postalCode: row.postal_code,
     status: row.status,
     origin: row.origin,
-    development:
-      row.development_id && row.development_name
-        ? { id: row.development_id, name: row.development_name }
-        : null,
+    developmentId: row.development_id,
     unit: row.unit,
     description: row.description,
+  };
+}
+
+/** The facts with the id, the development named and the timestamps: what the API answers. */
+export function propertyView(row: PropertyRow): PropertyView {
+  const { developmentId, ...facts } = propertyFacts(row);
+  return {
+    id: row.id,
+    ...facts,
+    development:
+      developmentId && row.development_name ? { id: developmentId, name: row.development_name } : null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     deletedAt: row.deleted_at?.toISOString() ?? null,

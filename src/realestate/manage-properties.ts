@@ -1,46 +1,11 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { diffFields, recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
 import type { Deps } from "../deps.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
-import { getProperty } from "./list-properties.ts";
-import {
-  type NewProperty,
-  type PropertiesTable,
-  type PropertyChanges,
-  type PropertyView,
-  realEstateDb,
-} from "./schemas.ts";
-
-/** A property's fields as the API names them (what the audit keeps, before and after). */
-export type PropertyFacts = NewProperty;
-
-export function propertyFacts(row: Selectable<PropertiesTable>): PropertyFacts {
-  return {
-    code: row.code,
-    title: row.title,
-    kind: row.kind,
-    purpose: row.purpose,
-    price: Number(row.price),
-    areaM2: row.area_m2 === null ? null : Number(row.area_m2),
-    bedrooms: row.bedrooms,
-    bathrooms: row.bathrooms,
-    parking: row.parking,
-    street: row.street,
-    number: row.number,
-    complement: row.complement,
-    neighborhood: row.neighborhood,
-    city: row.city,
-    state: row.state,
-    postalCode: row.postal_code,
-    status: row.status,
-    origin: row.origin,
-    developmentId: row.development_id,
-    unit: row.unit,
-    description: row.description,
-  };
-}
+import { getProperty, type PropertyFacts, propertyFacts } from "./list-properties.ts";
+import { type NewProperty, type PropertyChanges, type PropertyView, realEstateDb } from "./schemas.ts";
 
 function propertyColumns(facts: PropertyFacts) {
   return {
