@@ -303,6 +303,7 @@ describe("throughput", () => {
   it("the fake's rate limit holds: 100 in parallel at 20/s gets some 429s", async () => {
     const limited = await startFakeWhatsApp({ ratePerSecond: 20 });
     try {
+      const started = performance.now();
       const results = await Promise.allSettled(
         Array.from({ length: 100 }, (_, index) =>
           sendWhatsAppTemplate({
@@ -316,8 +317,11 @@ describe("throughput", () => {
       );
       const accepted = results.filter((result) => result.status === "fulfilled").length;
       const refused = results.flatMap((result) => (result.status === "rejected" ? [result.reason] : []));
+      const seconds = (performance.now() - started) / 1000;
+      // One second's worth at once, then what the bucket refilled while the burst lasted.
       expect(accepted).toBeGreaterThanOrEqual(20);
-      expect(accepted).toBeLessThan(40);
+      expect(accepted).toBeLessThanOrEqual(20 + Math.ceil(seconds * 20));
+      expect(refused.length).toBeGreaterThan(0);
       expect(refused.length).toBe(100 - accepted);
       expect(limited.rateLimited).toBe(refused.length);
       for (const reason of refused) {
