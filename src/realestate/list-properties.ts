@@ -135,6 +135,7 @@ export async function listProperties(
         eb("p.unit", "ilike", like),
         eb("p.street", "ilike", like),
         eb("p.neighborhood", "ilike", like),
+        eb("p.city", "ilike", like),
         eb("dv.name", "ilike", like),
       ]),
     );

@@ -150,6 +150,7 @@ export async function listDevelopments(
         eb("dv.name", "ilike", like),
         eb("dv.developer", "ilike", like),
         eb("dv.neighborhood", "ilike", like),
+        eb("dv.city", "ilike", like),
       ]),
     );
   }

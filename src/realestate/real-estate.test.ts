@@ -166,6 +166,7 @@ describe("properties", () => {
     expect(titles(await list("origin=partner"))).toEqual(["Casa Taquaral"]);
     expect(titles(await list("q=mirante"))).toEqual(["Apto 302, Ed. Mirante"]);
     expect(titles(await list("q=AP-3"))).toEqual(["Apto 302, Ed. Mirante"]);
+    expect(titles(await list("q=campin"))).toEqual(["Casa Taquaral"]);
     expect(titles(await list("status=sold"))).toEqual([]);
     const first = await list("limit=3");
     expect(first.items).toHaveLength(3);
@@ -323,6 +324,10 @@ describe("developments", () => {
     expect(listed.items.map((item) => [item.name, item.unitCounts.total])).toEqual([
       ["Residencial Jardins", 2],
     ]);
+    const byText = (await t.request("GET", "/api/v1/developments?q=paulo")).json() as {
+      items: DevelopmentDetail[];
+    };
+    expect(byText.items.map((item) => item.name)).toEqual(["Residencial Jardins"]);
     expect(
       ((await t.request("GET", "/api/v1/developments?status=ready")).json() as { items: [] }).items,
     ).toEqual([]);

@@ -238,7 +238,7 @@ export const ListPropertiesQuerySchema = z
     neighborhood: z.string().trim().min(1).max(120).optional(),
     /** Units of one development, or `none` for properties outside any. */
     developmentId: z.union([z.string().uuid(), z.literal("none")]).optional(),
-    /** Title, code, unit, street or neighborhood. */
+    /** Title, code, unit, street, neighborhood, city or development name. */
     q: z.string().trim().max(200).optional(),
     includeDeleted: z.coerce.boolean().default(false),
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -322,6 +322,7 @@ export const ListDevelopmentsQuerySchema = z
   .object({
     status: z.enum(DEVELOPMENT_STATUSES).optional(),
     city: z.string().trim().min(1).max(120).optional(),
+    /** Name, developer, neighborhood or city. */
     q: z.string().trim().max(200).optional(),
     includeDeleted: z.coerce.boolean().default(false),
     limit: z.coerce.number().int().min(1).max(200).default(50),
