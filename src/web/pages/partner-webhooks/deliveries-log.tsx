@@ -1,27 +1,31 @@
 import { useMemo, useState } from "react";
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  PARTNER_EVENT_TYPES,
+  TEST_EVENT_TYPE,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+} from "../../../partner-webhooks/schemas.ts";
 import { api } from "../../api/client.ts";
 import { LoadMore } from "../../components/load-more.tsx";
 import { PagedListStates } from "../../components/paged-list-states.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { formatDateTime, formatRelative } from "../../format.ts";
 import { usePagedList } from "../../hooks/use-paged-list.ts";
-import { isMessageKey, useT } from "../../i18n.ts";
-import {
-  DELIVERY_STATUSES,
-  type DeliveryStatus,
-  PARTNER_EVENT_TYPES,
-  STATUS_CLASS,
-  type WebhookDelivery,
-  type WebhookEndpoint,
-} from "./partner-webhook-types.ts";
+import { useT } from "../../i18n.ts";
+import { eventTypeLabel, STATUS_CLASS } from "./partner-webhook-labels.ts";
 
 /** An endpoint's deliveries, newest first: status, attempts, the receiver's answer, a retry. */
-export function DeliveriesLog({ endpoint }: { endpoint: WebhookEndpoint }) {
+export function DeliveriesLog({ endpoint }: { endpoint: WebhookEndpointView }) {
   const t = useT();
   const [status, setStatus] = useState<DeliveryStatus | "">("");
   const [eventType, setEventType] = useState("");
   const query = useMemo(() => ({ status, eventType, limit: 20 }), [status, eventType]);
-  const list = usePagedList<WebhookDelivery>(`/api/v1/webhook-endpoints/${endpoint.id}/deliveries`, query);
+  const list = usePagedList<WebhookDeliveryView>(
+    `/api/v1/webhook-endpoints/${endpoint.id}/deliveries`,
+    query,
+  );
 
   return (
     <section className="page-section" aria-label={t("partnerWebhooks.deliveries")}>
@@ -46,9 +50,9 @@ export function DeliveriesLog({ endpoint }: { endpoint: WebhookEndpoint }) {
           <span>{t("partnerWebhooks.filterEvent")}</span>
           <select value={eventType} onChange={(event) => setEventType(event.target.value)}>
             <option value="">{t("partnerWebhooks.allEvents")}</option>
-            {[...PARTNER_EVENT_TYPES, "webhook.test" as const].map((item) => (
+            {[...PARTNER_EVENT_TYPES, TEST_EVENT_TYPE].map((item) => (
               <option key={item} value={item}>
-                {t(`partnerWebhooks.event.${item}`)}
+                {eventTypeLabel(item, t)}
               </option>
             ))}
           </select>
@@ -93,22 +97,21 @@ function DeliveryRow({
   canRetry,
   onChange,
 }: {
-  delivery: WebhookDelivery;
+  delivery: WebhookDeliveryView;
   canRetry: boolean;
-  onChange: (delivery: WebhookDelivery) => void;
+  onChange: (delivery: WebhookDeliveryView) => void;
 }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const eventKey = `partnerWebhooks.event.${delivery.eventType}`;
 
   async function retry() {
     setBusy(true);
     setError(null);
     try {
       onChange(
-        await api<WebhookDelivery>(`/api/v1/webhook-deliveries/${delivery.id}/retry`, { method: "POST" }),
+        await api<WebhookDeliveryView>(`/api/v1/webhook-deliveries/${delivery.id}/retry`, { method: "POST" }),
       );
     } catch (caught) {
       setError(caught);
@@ -122,7 +125,7 @@ function DeliveryRow({
       <tr data-delivery-id={delivery.id}>
         <td data-label={t("partnerWebhooks.col.createdAt")}>{formatDateTime(delivery.createdAt)}</td>
         <td data-label={t("partnerWebhooks.col.event")}>
-          {isMessageKey(eventKey) ? t(eventKey) : delivery.eventType}
+          {eventTypeLabel(delivery.eventType, t)}
           <div className="muted small">
             <code>{delivery.eventType}</code>
           </div>

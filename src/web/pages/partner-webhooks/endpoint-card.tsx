@@ -1,4 +1,9 @@
 import { useState } from "react";
+import {
+  PARTNER_EVENT_TYPES,
+  type WebhookEndpointView,
+  type WebhookEndpointWithSecret,
+} from "../../../partner-webhooks/schemas.ts";
 import { api } from "../../api/client.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { Notice } from "../../components/status-states.tsx";
@@ -11,11 +16,7 @@ import {
   eventTypesOf,
   isChoiceValid,
 } from "./event-types-field.tsx";
-import {
-  PARTNER_EVENT_TYPES,
-  type WebhookEndpoint,
-  type WebhookEndpointWithSecret,
-} from "./partner-webhook-types.ts";
+import { eventTypeLabel } from "./partner-webhook-labels.ts";
 import { SecretNotice } from "./secret-notice.tsx";
 
 /** One endpoint: its URL and events, on/off, test, secret rotation, removal and its delivery log. */
@@ -24,8 +25,8 @@ export function EndpointCard({
   onChanged,
   onDeleted,
 }: {
-  endpoint: WebhookEndpoint;
-  onChanged: (endpoint: WebhookEndpoint) => void;
+  endpoint: WebhookEndpointView;
+  onChanged: (endpoint: WebhookEndpointView) => void;
   onDeleted: () => void;
 }) {
   const t = useT();
@@ -53,7 +54,7 @@ export function EndpointCard({
 
   const patch = (body: Record<string, unknown>) =>
     run(async () => {
-      onChanged(await api<WebhookEndpoint>(path, { method: "PATCH", body }));
+      onChanged(await api<WebhookEndpointView>(path, { method: "PATCH", body }));
     });
 
   const sendTest = () =>
@@ -85,7 +86,7 @@ export function EndpointCard({
   const events =
     endpoint.eventTypes.length === 0
       ? t("partnerWebhooks.allEvents")
-      : endpoint.eventTypes.map((type) => t(`partnerWebhooks.event.${type}`)).join(", ");
+      : endpoint.eventTypes.map((type) => eventTypeLabel(type, t)).join(", ");
 
   return (
     <article

@@ -1,5 +1,6 @@
+import { PARTNER_EVENT_TYPES, type PartnerEventType } from "../../../partner-webhooks/schemas.ts";
 import { useT } from "../../i18n.ts";
-import { PARTNER_EVENT_TYPES, type PartnerEventType } from "./partner-webhook-types.ts";
+import { eventTypeLabel } from "./partner-webhook-labels.ts";
 
 export interface EventChoice {
   all: boolean;
@@ -56,7 +57,7 @@ export function EventTypesField({
                   })
                 }
               />
-              {t(`partnerWebhooks.event.${type}`)}
+              {eventTypeLabel(type, t)}
             </label>
           );
         })}

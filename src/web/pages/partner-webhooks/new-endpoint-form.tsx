@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from "react";
+import type { WebhookEndpointWithSecret } from "../../../partner-webhooks/schemas.ts";
 import { ApiError, api } from "../../api/client.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { useT } from "../../i18n.ts";
 import { type EventChoice, EventTypesField, eventTypesOf, isChoiceValid } from "./event-types-field.tsx";
-import type { WebhookEndpointWithSecret } from "./partner-webhook-types.ts";
 import { SecretNotice } from "./secret-notice.tsx";
 
 /** The "Novo endpoint" form; on success shows the secret once. */

@@ -1,3 +1,4 @@
+import type { WebhookEndpointView } from "../../../partner-webhooks/schemas.ts";
 import { LoadMore } from "../../components/load-more.tsx";
 import { PagedListStates } from "../../components/paged-list-states.tsx";
 import { EmptyState } from "../../components/status-states.tsx";
@@ -5,14 +6,13 @@ import { usePagedList } from "../../hooks/use-paged-list.ts";
 import { useT } from "../../i18n.ts";
 import { EndpointCard } from "./endpoint-card.tsx";
 import { NewEndpointForm } from "./new-endpoint-form.tsx";
-import type { WebhookEndpoint } from "./partner-webhook-types.ts";
 
 const QUERY = { limit: 50 };
 
 /** Webhooks de parceiros: endpoints that receive signed CRM events, and what was delivered to them. */
 export function PartnerWebhooksPage() {
   const t = useT();
-  const list = usePagedList<WebhookEndpoint>("/api/v1/webhook-endpoints", QUERY);
+  const list = usePagedList<WebhookEndpointView>("/api/v1/webhook-endpoints", QUERY);
   return (
     <main className="page">
       <div className="page-header">

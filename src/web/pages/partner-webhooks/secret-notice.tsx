@@ -1,7 +1,7 @@
+import type { WebhookEndpointWithSecret } from "../../../partner-webhooks/schemas.ts";
 import { CopyButton } from "../../components/copy-button.tsx";
 import { formatDateTime } from "../../format.ts";
 import { useT } from "../../i18n.ts";
-import type { WebhookEndpointWithSecret } from "./partner-webhook-types.ts";
 
 /** The secret of a new or rotated endpoint, shown this once with a copy button. */
 export function SecretNotice({
