@@ -6,6 +6,7 @@ import { crmJobs } from "./crm/jobs.ts";
 import type { Deps } from "./deps.ts";
 import { enrichmentJobs } from "./enrichment/jobs.ts";
 import { importJobs } from "./imports/jobs.ts";
+import { operationsJobs } from "./operations/jobs.ts";
 import { outboundJobs } from "./outbound/jobs.ts";
 import { partnerWebhookJobs } from "./partner-webhooks/jobs.ts";
 import type { JobDefinition } from "./platform/queue/queue.ts";
@@ -24,5 +25,6 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...auditJobs(deps),
     ...crmJobs(deps),
     ...partnerWebhookJobs(deps),
+    ...operationsJobs(deps),
   ];
 }
