@@ -1,11 +1,12 @@
 import { type FormEvent, useState } from "react";
 import type { Role } from "../../../auth/schemas.ts";
-import { ApiError, api } from "../../api/client.ts";
+import { api } from "../../api/client.ts";
 import { CopyButton } from "../../components/copy-button.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState, LoadingState, Notice } from "../../components/status-states.tsx";
 import { formatDateTime } from "../../format.ts";
 import { useApi } from "../../hooks/use-api.ts";
+import { useSubmit } from "../../hooks/use-submit.ts";
 import { useT } from "../../i18n.ts";
 import { allFieldsShown, fieldMessages, ROLE_ORDER } from "./settings-format.ts";
 import type { ApiKey, CreatedApiKey } from "./settings-types.ts";
@@ -18,22 +19,18 @@ export function ApiKeysPanel() {
   const keys = useApi<{ items: ApiKey[] }>("/api/v1/api-keys");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("manager");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [listError, setListError] = useState<unknown>(null);
+  const creating = useSubmit();
+  const revoking = useSubmit();
   const [notice, setNotice] = useState<string | null>(null);
   const [created, setCreated] = useState<(CreatedApiKey & { name: string }) | null>(null);
-  const serverErrors = error instanceof ApiError ? error.fieldErrors : [];
-  const messages = fieldMessages(serverErrors);
+  const messages = fieldMessages(creating.fieldErrors);
   const items = keys.data?.items ?? [];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     setNotice(null);
     setCreated(null);
-    try {
+    await creating.run(async () => {
       const result = await api<CreatedApiKey>("/api/v1/api-keys", {
         method: "POST",
         body: { name: name.trim(), role },
@@ -42,25 +39,18 @@ export function ApiKeysPanel() {
       setName("");
       setRole("manager");
       keys.reload();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(key: ApiKey) {
     if (!window.confirm(t("settings.keys.confirmRevoke", { name: key.name }))) return;
-    setListError(null);
     setNotice(null);
-    try {
+    await revoking.run(async () => {
       await api(`/api/v1/api-keys/${key.id}`, { method: "DELETE" });
       if (created?.id === key.id) setCreated(null);
       setNotice(t("settings.keys.revoked", { name: key.name }));
       keys.reload();
-    } catch (caught) {
-      setListError(caught);
-    }
+    }, key.id);
   }
 
   return (
@@ -82,7 +72,7 @@ export function ApiKeysPanel() {
         </div>
       )}
       {notice && <Notice>{notice}</Notice>}
-      <ProblemAlert error={listError} />
+      <ProblemAlert error={revoking.error} />
       {keys.loading && !keys.data ? (
         <LoadingState />
       ) : keys.error && !keys.data ? (
@@ -168,10 +158,16 @@ export function ApiKeysPanel() {
             )}
           </label>
         </div>
-        {error !== null && !allFieldsShown(serverErrors, FIELDS) && <ProblemAlert error={error} />}
+        {creating.error !== null && !allFieldsShown(creating.fieldErrors, FIELDS) && (
+          <ProblemAlert error={creating.error} />
+        )}
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={busy || name.trim() === ""}>
-            {busy ? t("settings.keys.creating") : t("settings.keys.create")}
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={creating.busy || name.trim() === ""}
+          >
+            {creating.busy ? t("settings.keys.creating") : t("settings.keys.create")}
           </button>
         </div>
       </form>

@@ -1,9 +1,10 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type { BusinessCalendar } from "../../../crm/business-time.ts";
-import { ApiError, api } from "../../api/client.ts";
+import { api } from "../../api/client.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { LoadingState, Notice } from "../../components/status-states.tsx";
 import { useApi } from "../../hooks/use-api.ts";
+import { useSubmit } from "../../hooks/use-submit.ts";
 import { useLanguage, useT } from "../../i18n.ts";
 import {
   addHoliday,
@@ -43,8 +44,7 @@ export function BusinessCalendarForm() {
   const [draft, setDraft] = useState<BusinessCalendar | null>(null);
   const [holiday, setHoliday] = useState("");
   const [holidayError, setHolidayError] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const saving = useSubmit();
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
@@ -60,8 +60,7 @@ export function BusinessCalendarForm() {
     );
   }
 
-  const serverErrors = error instanceof ApiError ? error.fieldErrors : [];
-  const messages = fieldMessages(serverErrors);
+  const messages = fieldMessages(saving.fieldErrors);
   const startAfterEnd = draft.start !== "" && draft.end !== "" && draft.start >= draft.end;
   const noDays = draft.days.length === 0;
   const dirty = JSON.stringify(draft) !== JSON.stringify(saved.data);
@@ -83,10 +82,8 @@ export function BusinessCalendarForm() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
+    await saving.run(async () => {
       const result = await api<BusinessCalendar>("/api/v1/business-calendar", {
         method: "PUT",
         body: {
@@ -100,11 +97,7 @@ export function BusinessCalendarForm() {
       saved.setData(result);
       setDraft(result);
       setNotice(t("settings.calendar.saved"));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -244,14 +237,16 @@ export function BusinessCalendarForm() {
           </div>
         </fieldset>
         {notice && <Notice>{notice}</Notice>}
-        {error !== null && !allFieldsShown(serverErrors, FIELDS) && <ProblemAlert error={error} />}
+        {saving.error !== null && !allFieldsShown(saving.fieldErrors, FIELDS) && (
+          <ProblemAlert error={saving.error} />
+        )}
         <div className="form-actions">
           <button
             type="submit"
             className="button button-primary"
-            disabled={busy || noDays || startAfterEnd || draft.timeZone.trim() === ""}
+            disabled={saving.busy || noDays || startAfterEnd || draft.timeZone.trim() === ""}
           >
-            {busy ? t("common.saving") : t("settings.calendar.save")}
+            {saving.busy ? t("common.saving") : t("settings.calendar.save")}
           </button>
           {dirty && (
             <>
@@ -260,7 +255,7 @@ export function BusinessCalendarForm() {
                 className="button"
                 onClick={() => {
                   if (saved.data) setDraft(saved.data);
-                  setError(null);
+                  saving.setError(null);
                 }}
               >
                 {t("settings.calendar.discard")}

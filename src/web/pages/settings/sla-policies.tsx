@@ -1,10 +1,11 @@
 import { type FormEvent, useId, useState } from "react";
 import type { PipelineView } from "../../../crm/schemas.ts";
-import { ApiError, api } from "../../api/client.ts";
+import { api } from "../../api/client.ts";
 import { NumberInput } from "../../components/number-input.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState, LoadingState, Notice } from "../../components/status-states.tsx";
 import { useApi } from "../../hooks/use-api.ts";
+import { useSubmit } from "../../hooks/use-submit.ts";
 import { useT } from "../../i18n.ts";
 import { allFieldsShown, fieldMessages, formatMinutes } from "./settings-format.ts";
 import type { SlaPolicy } from "./settings-types.ts";
@@ -30,8 +31,7 @@ export function SlaPolicies() {
   const pipelines = useApi<{ items: PipelineView[] }>("/api/v1/pipelines");
   const [editing, setEditing] = useState<SlaPolicy | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const toggling = useSubmit();
   const items = policies.data?.items ?? [];
   const pipelineItems = pipelines.data?.items ?? [];
 
@@ -43,24 +43,18 @@ export function SlaPolicies() {
   };
 
   async function toggle(policy: SlaPolicy) {
-    setBusyId(policy.id);
-    setError(null);
     setNotice(null);
     // Shown switched at once; put back if the server refuses.
     put({ ...policy, enabled: !policy.enabled });
-    try {
+    const done = await toggling.run(async () => {
       const next = await api<SlaPolicy>(`/api/v1/sla-policies/${policy.id}`, {
         method: "PATCH",
         body: { enabled: !policy.enabled },
       });
       put(next);
       setNotice(t(next.enabled ? "settings.sla.on" : "settings.sla.off", { name: next.name }));
-    } catch (caught) {
-      put(policy);
-      setError(caught);
-    } finally {
-      setBusyId(null);
-    }
+    }, policy.id);
+    if (!done) put(policy);
   }
 
   const pipelineName = (id: string | null) => {
@@ -73,7 +67,7 @@ export function SlaPolicies() {
       <h2 id="sla-title">{t("settings.sla.title")}</h2>
       <p className="muted">{t("settings.sla.intro")}</p>
       {notice && <Notice>{notice}</Notice>}
-      <ProblemAlert error={error ?? pipelines.error} />
+      <ProblemAlert error={toggling.error ?? pipelines.error} />
       {policies.loading && !policies.data ? (
         <LoadingState />
       ) : policies.error && !policies.data ? (
@@ -109,7 +103,7 @@ export function SlaPolicies() {
                       <input
                         type="checkbox"
                         checked={policy.enabled}
-                        disabled={busyId === policy.id}
+                        disabled={toggling.busyKey === policy.id}
                         aria-label={t("settings.sla.toggle", { name: policy.name })}
                         onChange={() => void toggle(policy)}
                       />
@@ -178,18 +172,14 @@ function SlaPolicyForm({
   const [source, setSource] = useState(policy?.source ?? "");
   const [targetMinutes, setTargetMinutes] = useState(policy?.targetMinutes ?? 60);
   const [enabled, setEnabled] = useState(policy?.enabled ?? true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const serverErrors = error instanceof ApiError ? error.fieldErrors : [];
-  const messages = fieldMessages(serverErrors);
+  const saving = useSubmit();
+  const messages = fieldMessages(saving.fieldErrors);
   const title = policy ? t("settings.sla.editTitle", { name: policy.name }) : t("settings.sla.new");
   const formId = policy ? `sla-form-${policy.id}` : "sla-form-new";
   const targetId = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
     const body = {
       name: name.trim(),
       source: source.trim() === "" ? null : source.trim(),
@@ -197,7 +187,7 @@ function SlaPolicyForm({
       targetMinutes,
       enabled,
     };
-    try {
+    await saving.run(async () => {
       const saved = policy
         ? await api<SlaPolicy>(`/api/v1/sla-policies/${policy.id}`, { method: "PATCH", body })
         : await api<SlaPolicy>("/api/v1/sla-policies", { method: "POST", body });
@@ -209,11 +199,7 @@ function SlaPolicyForm({
         setEnabled(true);
       }
       onSaved(saved);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -291,10 +277,12 @@ function SlaPolicyForm({
         <input type="checkbox" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
         {t("settings.sla.enabled")}
       </label>
-      {error !== null && !allFieldsShown(serverErrors, FIELDS) && <ProblemAlert error={error} />}
+      {saving.error !== null && !allFieldsShown(saving.fieldErrors, FIELDS) && (
+        <ProblemAlert error={saving.error} />
+      )}
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy || name.trim() === ""}>
-          {busy ? t("common.saving") : policy ? t("common.save") : t("settings.sla.create")}
+        <button type="submit" className="button button-primary" disabled={saving.busy || name.trim() === ""}>
+          {saving.busy ? t("common.saving") : policy ? t("common.save") : t("settings.sla.create")}
         </button>
         {onCancel && (
           <button type="button" className="button" onClick={onCancel}>

@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from "react";
 import type { Role } from "../../../auth/schemas.ts";
-import { ApiError, api } from "../../api/client.ts";
+import { api } from "../../api/client.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { EmptyState, LoadingState, Notice } from "../../components/status-states.tsx";
 import { formatDate } from "../../format.ts";
 import { useApi } from "../../hooks/use-api.ts";
+import { useSubmit } from "../../hooks/use-submit.ts";
 import { useT } from "../../i18n.ts";
 import { ApiKeysPanel } from "./api-keys-panel.tsx";
 import { allFieldsShown, fieldMessages, ROLE_ORDER } from "./settings-format.ts";
@@ -28,42 +29,29 @@ function MembersPanel({ workspaceId, currentUserId }: { workspaceId: string; cur
   const path = `/api/v1/workspaces/${workspaceId}/members`;
   const members = useApi<{ items: Member[] }>(path);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busyId, setBusyId] = useState<string | null>(null);
+  const acting = useSubmit();
   const items = members.data?.items ?? [];
   const who = (member: Pick<Member, "name" | "email">) => member.name ?? member.email;
 
   async function changeRole(member: Member, role: Role) {
-    setBusyId(member.id);
-    setError(null);
     setNotice(null);
     // Shown changed at once; put back if the server refuses.
     members.setData({ items: items.map((item) => (item.id === member.id ? { ...item, role } : item)) });
-    try {
+    const done = await acting.run(async () => {
       await api<AddedMember>(path, { method: "POST", body: { email: member.email, role } });
       setNotice(t("settings.team.roleChanged", { who: who(member), role: t(`settings.role.${role}`) }));
-    } catch (caught) {
-      members.setData({ items });
-      setError(caught);
-    } finally {
-      setBusyId(null);
-    }
+    }, member.id);
+    if (!done) members.setData({ items });
   }
 
   async function remove(member: Member) {
     if (!window.confirm(t("settings.team.confirmRemove", { who: who(member) }))) return;
-    setBusyId(member.id);
-    setError(null);
     setNotice(null);
-    try {
+    await acting.run(async () => {
       await api(`${path}/${member.id}`, { method: "DELETE" });
       members.setData({ items: items.filter((item) => item.id !== member.id) });
       setNotice(t("settings.team.removed", { who: who(member) }));
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusyId(null);
-    }
+    }, member.id);
   }
 
   return (
@@ -71,7 +59,7 @@ function MembersPanel({ workspaceId, currentUserId }: { workspaceId: string; cur
       <h2 id="members-title">{t("settings.team.title")}</h2>
       <p className="muted">{t("settings.team.intro")}</p>
       {notice && <Notice>{notice}</Notice>}
-      <ProblemAlert error={error} />
+      <ProblemAlert error={acting.error} />
       {members.loading && !members.data ? (
         <LoadingState />
       ) : members.error && !members.data ? (
@@ -103,7 +91,7 @@ function MembersPanel({ workspaceId, currentUserId }: { workspaceId: string; cur
                     <td>
                       <select
                         value={member.role}
-                        disabled={isSelf || busyId === member.id}
+                        disabled={isSelf || acting.busyKey === member.id}
                         title={isSelf ? t("settings.team.selfNote") : undefined}
                         aria-label={t("settings.team.roleOf", { who: who(member) })}
                         onChange={(event) => void changeRole(member, event.target.value as Role)}
@@ -121,7 +109,7 @@ function MembersPanel({ workspaceId, currentUserId }: { workspaceId: string; cur
                         <button
                           type="button"
                           className="button button-small button-danger"
-                          disabled={busyId === member.id}
+                          disabled={acting.busyKey === member.id}
                           aria-label={t("settings.team.removeWho", { who: who(member) })}
                           onClick={() => void remove(member)}
                         >
@@ -153,16 +141,12 @@ function AddMemberForm({ path, onAdded }: { path: string; onAdded: (message: str
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [role, setRole] = useState<Role>("sales");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const serverErrors = error instanceof ApiError ? error.fieldErrors : [];
-  const messages = fieldMessages(serverErrors);
+  const adding = useSubmit();
+  const messages = fieldMessages(adding.fieldErrors);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await adding.run(async () => {
       const result = await api<AddedMember>(path, {
         method: "POST",
         body: {
@@ -178,11 +162,7 @@ function AddMemberForm({ path, onAdded }: { path: string; onAdded: (message: str
       setName("");
       setPassword("");
       setRole("sales");
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -241,10 +221,12 @@ function AddMemberForm({ path, onAdded }: { path: string; onAdded: (message: str
           <small>{t(`settings.roleHint.${role}`)}</small>
         </label>
       </div>
-      {error !== null && !allFieldsShown(serverErrors, FIELDS) && <ProblemAlert error={error} />}
+      {adding.error !== null && !allFieldsShown(adding.fieldErrors, FIELDS) && (
+        <ProblemAlert error={adding.error} />
+      )}
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy || email.trim() === ""}>
-          {busy ? t("settings.team.adding") : t("settings.team.add")}
+        <button type="submit" className="button button-primary" disabled={adding.busy || email.trim() === ""}>
+          {adding.busy ? t("settings.team.adding") : t("settings.team.add")}
         </button>
       </div>
     </form>
