@@ -44,7 +44,7 @@ describe("Negócios board, in a real browser against the real server", () => {
     const details = page.getByRole("form", { name: "Detalhes de Carla Board E2E" });
     await details.getByLabel("Responsável").selectOption({ index: 1 });
     await details.getByLabel("Valor (R$)").fill("480000");
-    await details.getByLabel("Imóvel ou empreendimento").fill("Apto 302, Ed. Mirante");
+    await details.getByLabel("Referência em texto (fora do catálogo)").fill("Apto 302, Ed. Mirante");
     await details.getByRole("button", { name: "Salvar" }).click();
     await details.waitFor({ state: "detached" });
     await card.dragTo(column("Proposta"));

@@ -2,6 +2,8 @@ import type { DealView, StageView } from "../../../crm/schemas.ts";
 import { formatDate, formatMoney } from "../../format.ts";
 import { useT } from "../../i18n.ts";
 import { href } from "../../router.ts";
+import { CatalogSummary } from "./property-picker.tsx";
+import { useLinkedCatalog } from "./use-linked-catalog.ts";
 
 /** One deal on the board: draggable, and movable with its own stage picker (keyboard, touch). */
 export function DealCard({
@@ -37,6 +39,7 @@ export function DealCard({
           {deal.owner ? (deal.owner.name ?? deal.owner.email) : t("deals.noOwner")}
         </span>
       </div>
+      <LinkedProperty deal={deal} />
       {deal.propertyRef && <div className="muted deal-property">{deal.propertyRef}</div>}
       {deal.expectedClose && <div className="muted">{formatDate(deal.expectedClose)}</div>}
       {deal.closeReason && (
@@ -68,5 +71,21 @@ export function DealCard({
         )}
       </div>
     </article>
+  );
+}
+
+/** The catalog property or development the deal links, by name (its details are in the deal's form). */
+function LinkedProperty({ deal }: { deal: DealView }) {
+  const t = useT();
+  const linked = useLinkedCatalog({ propertyId: deal.propertyId, developmentId: deal.developmentId });
+  if (!deal.propertyId && !deal.developmentId) return null;
+  return (
+    <div className="deal-linked-property" data-testid="deal-linked-property">
+      {linked.pick ? (
+        <CatalogSummary pick={linked.pick} compact />
+      ) : (
+        <span className="muted">{linked.loading ? "…" : t("deals.linkedUnknown")}</span>
+      )}
+    </div>
   );
 }

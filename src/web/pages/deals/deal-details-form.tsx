@@ -3,6 +3,9 @@ import type { DealView } from "../../../crm/schemas.ts";
 import { api } from "../../api/client.ts";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { useT } from "../../i18n.ts";
+import { type CatalogPick, type DealLink, linkChanges, linkOf } from "./catalog-pick.ts";
+import { PropertyPicker } from "./property-picker.tsx";
+import { useLinkedCatalog } from "./use-linked-catalog.ts";
 
 export interface Owner {
   id: string;
@@ -10,17 +13,22 @@ export interface Owner {
   email: string;
 }
 
-/** Title, owner, value, expected close and property of one deal; saved with PATCH (empty clears). */
+/**
+ * Title, owner, value, expected close and property of one deal (picked from the catalog, or a text
+ * reference); saved with PATCH (empty clears). `focusProperty`: opened to choose the property.
+ */
 export function DealDetailsForm({
   deal,
   owners,
   canWrite,
+  focusProperty = false,
   onSaved,
   onClose,
 }: {
   deal: DealView;
   owners: Owner[];
   canWrite: boolean;
+  focusProperty?: boolean;
   onSaved: (deal: DealView) => void;
   onClose: () => void;
 }) {
@@ -30,6 +38,11 @@ export function DealDetailsForm({
   const [value, setValue] = useState(deal.value === null ? "" : String(deal.value));
   const [expectedClose, setExpectedClose] = useState(deal.expectedClose ?? "");
   const [propertyRef, setPropertyRef] = useState(deal.propertyRef ?? "");
+  const savedLink: DealLink = { propertyId: deal.propertyId, developmentId: deal.developmentId };
+  const linked = useLinkedCatalog(savedLink, { fresh: true });
+  /** undefined while the saved link is left as it is. */
+  const [pick, setPick] = useState<CatalogPick | null | undefined>(undefined);
+  const link = pick === undefined ? savedLink : linkOf(pick);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
@@ -47,6 +60,7 @@ export function DealDetailsForm({
           value: parsed,
           expectedClose: expectedClose || null,
           propertyRef: propertyRef.trim() || null,
+          ...linkChanges(savedLink, link),
         },
       });
       onSaved(saved);
@@ -89,8 +103,22 @@ export function DealDetailsForm({
             onChange={(event) => setExpectedClose(event.target.value)}
           />
         </label>
+        <PropertyPicker
+          value={pick === undefined ? linked.pick : pick}
+          onChange={setPick}
+          linkState={
+            pick === undefined
+              ? linked.loading
+                ? "loading"
+                : linked.unavailable
+                  ? "unavailable"
+                  : null
+              : null
+          }
+          autoFocus={focusProperty && canWrite}
+        />
         <label>
-          {t("deals.property")}
+          {t("deals.propertyRef")}
           <input
             value={propertyRef}
             onChange={(event) => setPropertyRef(event.target.value)}

@@ -17,9 +17,11 @@ import { NewDealForm } from "./new-deal-form.tsx";
 const BOARD_LIMIT = 500;
 
 interface Blocked {
-  title: string;
+  deal: DealView;
   stage: string;
   rules: string[];
+  /** The stage asks for a property the deal has not got: the way out is the catalog picker. */
+  needsProperty: boolean;
 }
 
 /** Negócios: a pipeline as a kanban board; drag (or pick) a card into another stage. */
@@ -42,6 +44,11 @@ export function DealsPage() {
   const [blocked, setBlocked] = useState<Blocked | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<DealView | null>(null);
+  const [focusProperty, setFocusProperty] = useState(false);
+  const openDeal = (deal: DealView, toChooseProperty = false) => {
+    setFocusProperty(toChooseProperty);
+    setEditing(deal);
+  };
   const [creating, setCreating] = useState(false);
   const [asking, setAsking] = useState<{ deal: DealView; stage: StageView } | null>(null);
   const [dropTarget, setDropTarget] = useState<string | null>(null);
@@ -87,12 +94,13 @@ export function DealsPage() {
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 422) {
         setBlocked({
-          title: deal.title,
+          deal,
           stage: stage.name,
           rules: caught.fieldErrors.map((item) => {
             const key = `deals.rule.${item.field}`;
             return isMessageKey(key) ? t(key) : item.message;
           }),
+          needsProperty: caught.fieldErrors.some((item) => item.field === "propertyRef"),
         });
       } else setError(caught);
     }
@@ -168,14 +176,30 @@ export function DealsPage() {
           {blocked && (
             <div className="alert alert-error deal-blocked" role="alert">
               <p>
-                <strong>{t("deals.blocked", { title: blocked.title, stage: blocked.stage })}</strong>
+                <strong>{t("deals.blocked", { title: blocked.deal.title, stage: blocked.stage })}</strong>
               </p>
               <ul>
                 {blocked.rules.map((rule) => (
                   <li key={rule}>{rule}</li>
                 ))}
               </ul>
-              <p className="muted">{t("deals.fixAndRetry")}</p>
+              <p className="muted">
+                {t(blocked.needsProperty ? "deals.fixPropertyAndRetry" : "deals.fixAndRetry")}
+              </p>
+              {canWrite && (
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => {
+                    const current = deals.items.find((item) => item.id === blocked.deal.id) ?? blocked.deal;
+                    openDeal(current, blocked.needsProperty);
+                  }}
+                >
+                  {blocked.needsProperty
+                    ? t("deals.chooseProperty", { title: blocked.deal.title })
+                    : t("deals.edit", { title: blocked.deal.title })}
+                </button>
+              )}
             </div>
           )}
           {creating && (
@@ -207,9 +231,12 @@ export function DealsPage() {
               deal={editing}
               owners={owners.items}
               canWrite={canWrite}
+              focusProperty={focusProperty}
               onClose={() => setEditing(null)}
               onSaved={(saved) => {
                 setEditing(null);
+                // What blocked the move may be fixed now: the next move says what is still missing.
+                setBlocked((current) => (current?.deal.id === saved.id ? null : current));
                 deals.replace(saved);
                 pipelines.reload();
               }}
@@ -288,7 +315,7 @@ export function DealsPage() {
                           stages={pipeline.stages}
                           canWrite={canWrite}
                           onMove={(item, target) => void move(item, target)}
-                          onOpen={setEditing}
+                          onOpen={(item) => openDeal(item)}
                         />
                       ))
                     )}

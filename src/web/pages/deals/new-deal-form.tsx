@@ -6,8 +6,10 @@ import { DebouncedInput } from "../../components/debounced-input.tsx";
 import { ProblemAlert } from "../../components/problem-alert.tsx";
 import { useApi } from "../../hooks/use-api.ts";
 import { useT } from "../../i18n.ts";
+import { type CatalogPick, linkOf } from "./catalog-pick.ts";
+import { PropertyPicker } from "./property-picker.tsx";
 
-/** Opens a deal for a lead found by search, in the pipeline's first stage. */
+/** Opens a deal for a lead found by search, in the pipeline's first stage, about a property if picked. */
 export function NewDealForm({
   pipelineId,
   onCreated,
@@ -20,6 +22,7 @@ export function NewDealForm({
   const t = useT();
   const [q, setQ] = useState("");
   const [contactId, setContactId] = useState("");
+  const [pick, setPick] = useState<CatalogPick | null>(null);
   const [error, setError] = useState<unknown>(null);
   const leads = useApi<Page<LeadSummary>>(q.trim() ? "/api/v1/leads" : null, { q, limit: 8 });
 
@@ -30,7 +33,12 @@ export function NewDealForm({
       return;
     }
     try {
-      onCreated(await api<DealView>("/api/v1/deals", { method: "POST", body: { contactId, pipelineId } }));
+      onCreated(
+        await api<DealView>("/api/v1/deals", {
+          method: "POST",
+          body: { contactId, pipelineId, ...(pick ? linkOf(pick) : {}) },
+        }),
+      );
     } catch (caught) {
       setError(caught);
     }
@@ -68,6 +76,7 @@ export function NewDealForm({
         </ul>
       )}
       {!contactId && <p className="muted">{t("deals.pickLead")}</p>}
+      <PropertyPicker value={pick} onChange={setPick} />
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={!contactId}>
           {t("deals.create")}
