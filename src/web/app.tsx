@@ -50,6 +50,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "deals" && !id) return <DealsPage />;
   if (section === "real-estate" && !id) return <RealEstatePage tab="properties" />;
+  if (section === "real-estate" && id === "clients" && !extra) return <RealEstatePage tab="clients" />;
   if (section === "real-estate" && id === "developments") {
     return <RealEstatePage tab="developments" developmentId={extra} />;
   }
