@@ -44,7 +44,7 @@ const EnvSchema = z.object({
   FUNIL_WORKER_SHARE_UNDER_LOAD: z.coerce.number().min(0.01).max(1).default(0.1),
   FUNIL_INBOX_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(180),
-  /** Days operational logs (partner-webhook deliveries, alerts, run logs, dispatch history) are kept. */
+  /** Days operational logs (partner-webhook deliveries, alerts, run logs, automation runs) are kept. */
   FUNIL_OPERATIONAL_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
   FUNIL_ATTACHMENT_MAX_BYTES: z.coerce
     .number()

@@ -1,6 +1,7 @@
 import { adLibraryJobs } from "./ad-library/jobs.ts";
 import { alertJobs } from "./alerts/jobs.ts";
 import { auditJobs } from "./audit/jobs.ts";
+import { automationJobs } from "./automation/jobs.ts";
 import { captureJobs } from "./capture/jobs.ts";
 import { crmJobs } from "./crm/jobs.ts";
 import type { Deps } from "./deps.ts";
@@ -25,6 +26,7 @@ export function allJobs(deps: Deps): JobDefinition[] {
     ...auditJobs(deps),
     ...crmJobs(deps),
     ...partnerWebhookJobs(deps),
+    ...automationJobs(deps),
     ...operationsJobs(deps),
   ];
 }

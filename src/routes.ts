@@ -2,6 +2,7 @@ import { registerAdLibraryRoutes } from "./ad-library/routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
 import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
+import { registerAutomationRoutes } from "./automation/routes.ts";
 import { registerCaptureRoutes } from "./capture/routes.ts";
 import { registerContactRoutes } from "./contacts/routes.ts";
 import { registerConversationRoutes } from "./conversations/routes.ts";
@@ -35,4 +36,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerRealEstateRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerPartnerWebhookRoutes(app, deps);
+  registerAutomationRoutes(app, deps);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { seedBuiltinRules } from "../automation/seed-builtin-rules.ts";
 import type { Deps } from "../deps.ts";
 import { createUser } from "./create-user.ts";
 
@@ -39,6 +40,8 @@ async function bootstrap(deps: Deps): Promise<BootstrapResult> {
       .where("is_default", "=", true)
       .executeTakeFirstOrThrow();
   }
+  // Keyed by name: a second start (or a racing one) adds nothing.
+  await seedBuiltinRules(deps, deps.db, workspace.id);
   const anyUser = await deps.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (anyUser) return { workspaceId: workspace.id, generatedPassword: null, email: null };
 

@@ -1,3 +1,4 @@
+import { seedBuiltinRules } from "../automation/seed-builtin-rules.ts";
 import type { Deps } from "../deps.ts";
 
 /** Creates a workspace whose first admin is `adminUserId`. */
@@ -15,6 +16,7 @@ export async function createWorkspace(
       .insertInto("memberships")
       .values({ workspace_id: workspace.id, user_id: input.adminUserId, role: "admin" })
       .execute();
+    await seedBuiltinRules(deps, trx, workspace.id);
     return { id: workspace.id };
   });
 }

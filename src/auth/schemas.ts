@@ -46,6 +46,11 @@ export const PERMISSIONS = {
   "audit:read": ["admin", "manager"],
   /** Partner webhook endpoints, their secrets and delivery log (partner-webhooks/). */
   "webhooks:manage": ["admin", "manager"],
+  /** Automation rules, their runs, templates and the dispatch queue (automation/). */
+  "automation:read": ["admin", "manager", "cs", "viewer"],
+  "automation:manage": ["admin", "manager"],
+  /** Approve, edit or reject suggested dispatches. */
+  "dispatches:review": ["admin", "manager", "cs"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

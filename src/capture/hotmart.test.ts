@@ -151,6 +151,7 @@ describe("hotmart deliveries", () => {
         name: "Clube Lumina de Fotografia",
         monitoring: true,
         welcomeTemplate: null,
+        accessUrl: null,
       },
     ]);
     const productId = products.items[0]?.id;
@@ -236,7 +237,7 @@ describe("hotmart deliveries", () => {
     const enrollment = items.find((item) => item.firstAccessAt !== null);
     expect(enrollment).toMatchObject({
       firstAccessAt: new Date(1768800000000).toISOString(),
-      firstAccessOrigin: "hotmart_club",
+      firstAccessOrigin: "hotmart_email",
       modulesCompleted: 1,
     });
     await deliver(variant(MODULE, { id: "m-3", email, moduleId: "outro-modulo" }));

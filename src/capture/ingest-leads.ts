@@ -1,5 +1,7 @@
 import { type OperationNodeSource, sql, type Transaction } from "kysely";
 import type { Actor } from "../auth/schemas.ts";
+import { automationEventWrites } from "../automation/emit-automation-event.ts";
+import type { AutomationEventInput } from "../automation/schemas.ts";
 import { type ContactView, toContactView } from "../contacts/get-contact.ts";
 import type { Executor } from "../contacts/internal/contact-store.ts";
 import { type Arrival, identityKey } from "../contacts/internal/plan-arrivals.ts";
@@ -38,6 +40,8 @@ export interface IngestItem {
   at: Date;
   eventId: string;
   event: NewEvent | StoredEvent;
+  /** A row of the historical base (imports): stored and scored, but no automation rule runs for it. */
+  isHistorical?: boolean;
 }
 
 export interface IngestResult {
@@ -358,8 +362,49 @@ async function ingestSetIn(
     now,
   );
   const contactIds = plan.outcomes.map((outcome) => outcome.contact.id);
+  const automation = await automationEventWrites(
+    db,
+    plan.outcomes.flatMap((outcome, index): AutomationEventInput[] => {
+      const item = items[index];
+      const score = scores.results[index];
+      if (!item || item.isHistorical) return [];
+      const contactId = outcome.contact.id;
+      const base = { workspaceId: item.workspaceId, contactId };
+      return [
+        ...(outcome.isNewContact
+          ? [
+              {
+                ...base,
+                event: "lead.created" as const,
+                key: `lead:${contactId}:created`,
+                data: { source: item.lead.source },
+              },
+            ]
+          : []),
+        ...(score && score.previousTemperature !== score.temperature
+          ? [
+              {
+                ...base,
+                event: "lead.temperature_changed" as const,
+                key: `lead:${contactId}:temperature:${item.eventId}`,
+                data: {
+                  temperature: score.temperature,
+                  previous: score.previousTemperature,
+                  score: score.score,
+                },
+              },
+            ]
+          : []),
+      ];
+    }),
+  );
   try {
-    await executeAsOneStatement(db, [...writes, ...scores.writes, ...eventWrites(items, contactIds, now)]);
+    await executeAsOneStatement(db, [
+      ...writes,
+      ...scores.writes,
+      ...eventWrites(items, contactIds, now),
+      ...automation,
+    ]);
   } catch (error) {
     if (isUniqueViolation(error, "inbox_events_idempotency")) throw new RepeatedRequestError();
     throw error;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { adLibraryDb } from "../ad-library/schemas.ts";
 import type { AlertStatus, AlertTables } from "../alerts/schemas.ts";
+import { automationDb } from "../automation/schemas.ts";
 import { importsDb } from "../imports/schemas.ts";
 import { allJobs } from "../jobs.ts";
 import { outboundDb } from "../outbound/schemas.ts";
@@ -266,6 +267,34 @@ describe("operational log retention", () => {
       .executeTakeFirstOrThrow();
     advertiserId = advertiser.id;
 
+    // A rule's run history: old finished runs go, a young one and a still-running one stay.
+    const automation = automationDb(t.app.deps.db);
+    const ruleId = (
+      await automation
+        .selectFrom("automation_rules")
+        .select("id")
+        .where("workspace_id", "=", workspaceId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    const ruleRun = (status: "done" | "failed" | "running", days: number) => ({
+      workspace_id: workspaceId,
+      rule_id: ruleId,
+      cause: "schedule" as const,
+      status,
+      started_at: daysAgo(days),
+    });
+    const automationRuns = await automation
+      .insertInto("automation_runs")
+      .values([
+        ruleRun("done", 40),
+        ruleRun("failed", 35),
+        ruleRun("done", 31),
+        ruleRun("running", 40),
+        ruleRun("done", 5),
+      ])
+      .returning("id")
+      .execute();
+
     // Small batches: every table needs more than one statement.
     expect(await pruneOperationalLogs(t.app.deps, { batchSize: 2 })).toEqual({
       webhookDeliveries: 3,
@@ -274,7 +303,20 @@ describe("operational log retention", () => {
       outboundCandidates: 5,
       outboundRuns: 2,
       adLibraryRuns: 2,
+      automationRuns: 3,
     });
+    const runsLeft = await automation
+      .selectFrom("automation_runs")
+      .select("id")
+      .where(
+        "id",
+        "in",
+        automationRuns.map((row) => row.id),
+      )
+      .execute();
+    expect(runsLeft.map((row) => row.id).sort()).toEqual(
+      [automationRuns[3]?.id, automationRuns[4]?.id].sort(),
+    );
 
     expect(await deliveriesLeft(deliveries)).toEqual(["oldPending", "youngSucceeded", "youngExhausted"]);
     expect(await idsLeft("alerts", alerts)).toEqual(["oldPending", "youngSent"]);
@@ -321,6 +363,7 @@ describe("operational log retention", () => {
       outboundCandidates: 0,
       outboundRuns: 0,
       adLibraryRuns: 0,
+      automationRuns: 0,
     });
     expect(await deliveriesLeft(deliveries)).toEqual(["oldPending", "youngSucceeded", "youngExhausted"]);
   });

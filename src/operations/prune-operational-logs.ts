@@ -1,5 +1,6 @@
 import { adLibraryDb } from "../ad-library/schemas.ts";
 import type { AlertTables } from "../alerts/schemas.ts";
+import { automationDb } from "../automation/schemas.ts";
 import type { Deps } from "../deps.ts";
 import { importsDb } from "../imports/schemas.ts";
 import { outboundDb } from "../outbound/schemas.ts";
@@ -15,6 +16,7 @@ export interface PrunedOperationalLogs {
   outboundCandidates: number;
   outboundRuns: number;
   adLibraryRuns: number;
+  automationRuns: number;
 }
 
 /** Runs one bounded DELETE until a batch comes back short. */
@@ -44,7 +46,8 @@ async function inBatches(
  *   candidates linked to a contact stay — they are how a later run recognises a profile;
  * - finished outbound runs left with no candidate, and finished ad-library runs (their per-run
  *   results with them; advertisers and ads, which became leads, stay), except each source's and each
- *   workspace's latest run, which tells the scheduler when the next one is due.
+ *   workspace's latest run, which tells the scheduler when the next one is due;
+ * - finished automation runs (a rule's run history); the dispatches they made stay.
  *
  * Never touched: queued or running runs, contacts, deals, imports, advertisers, ads. Raw webhook
  * bodies (capture/prune-events.ts) and the audit log (audit/prune-audit.ts) have their own retention;
@@ -197,5 +200,32 @@ export async function pruneOperationalLogs(
     return result.numDeletedRows;
   });
 
-  return { webhookDeliveries, alerts, importErrors, outboundCandidates, outboundRuns, adLibraryRuns };
+  // Automation runs (a rule's history): finished ones. Their dispatches stay: they are what was sent.
+  const automation = automationDb(deps.db);
+  const automationRuns = await inBatches(batchSize, async (limit) => {
+    const result = await automation
+      .deleteFrom("automation_runs")
+      .where(
+        "id",
+        "in",
+        automation
+          .selectFrom("automation_runs")
+          .select("id")
+          .where("status", "in", ["done", "failed"])
+          .where("started_at", "<", cutoff)
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return result.numDeletedRows;
+  });
+
+  return {
+    webhookDeliveries,
+    alerts,
+    importErrors,
+    outboundCandidates,
+    outboundRuns,
+    adLibraryRuns,
+    automationRuns,
+  };
 }

@@ -20,6 +20,7 @@ export const PARTNER_EVENT_TYPES = [
   "deal.restored",
   "lead.assigned",
   "task.created",
+  "lead.hot",
 ] as const;
 export type PartnerEventType = (typeof PARTNER_EVENT_TYPES)[number];
 export const TEST_EVENT_TYPE = "webhook.test";
@@ -66,6 +67,8 @@ export interface PartnerEventData {
     reason: string | null;
     ruleId: string | null;
   };
+  /** An automation rule's action (automation/send-dispatches.ts): a lead turned hot. */
+  "lead.hot": { contactId: string; score: number | null; temperature: string | null; ruleId: string | null };
   "task.created": {
     taskId: string;
     kind: string;

@@ -1,10 +1,15 @@
+import { emitAutomationEvent } from "../automation/emit-automation-event.ts";
 import type { Deps } from "../deps.ts";
 import { getRuleSet } from "./get-rule-set.ts";
 import { scoreContact } from "./score-contact.ts";
 
 const BATCH = 200;
 
-/** Re-scores one contact (after a merge, an edit…). Safe to run twice. */
+/**
+ * Re-scores one contact (after a merge, an edit…); a new temperature is an automation event (not so
+ * for a whole workspace re-scored after a rule change: that is no news about the person). Safe to run
+ * twice.
+ */
 export async function rescoreContact(deps: Deps, input: { contactId: string }): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     const contact = await trx
@@ -13,7 +18,17 @@ export async function rescoreContact(deps: Deps, input: { contactId: string }): 
       .where("id", "=", input.contactId)
       .executeTakeFirst();
     if (!contact) return;
-    await scoreContact(trx, { contact, at: deps.clock.now() });
+    const at = deps.clock.now();
+    const result = await scoreContact(trx, { contact, at });
+    if (result.previousTemperature !== result.temperature && !contact.deleted_at) {
+      await emitAutomationEvent(trx, {
+        workspaceId: contact.workspace_id,
+        event: "lead.temperature_changed",
+        contactId: contact.id,
+        key: `lead:${contact.id}:temperature:${result.temperature}:${at.toISOString()}`,
+        data: { temperature: result.temperature, previous: result.previousTemperature, score: result.score },
+      });
+    }
   });
 }
 

@@ -51,7 +51,10 @@ export async function planScores(
   db: Executor,
   steps: ScoreStep[],
   at: Date,
-): Promise<{ results: (ScoreResult & { isChanged: boolean })[]; writes: OperationNodeSource[] }> {
+): Promise<{
+  results: (ScoreResult & { isChanged: boolean; previousTemperature: string | null })[];
+  writes: OperationNodeSource[];
+}> {
   if (steps.length === 0) return { results: [], writes: [] };
   const ruleSets = new Map<string, Awaited<ReturnType<typeof getRuleSet>>>();
   for (const workspaceId of new Set(steps.map((step) => step.contact.workspace_id))) {
@@ -81,7 +84,7 @@ export async function planScores(
     }
   }
 
-  const results: (ScoreResult & { isChanged: boolean })[] = [];
+  const results: (ScoreResult & { isChanged: boolean; previousTemperature: string | null })[] = [];
   const last = new Map<string, Record<string, unknown>>();
   const history: Record<string, unknown>[] = [];
   for (const { contact } of steps) {
@@ -106,7 +109,7 @@ export async function planScores(
     if (isChanged) history.push({ ...row, at });
     previous.set(contact.id, result);
     last.set(contact.id, { ...row, scored_at: at });
-    results.push({ ...result, isChanged });
+    results.push({ ...result, isChanged, previousTemperature: before?.temperature ?? null });
   }
   const writes: OperationNodeSource[] = [
     sql`${insertJsonRows("contact_scores", { ...COLUMNS, scored_at: "timestamptz" }, [...last.values()])}
@@ -125,7 +128,7 @@ export async function planScores(
 export async function scoreContact(
   trx: Transaction<DB>,
   input: { contact: ContactRow; at: Date; isNew?: boolean },
-): Promise<ScoreResult & { isChanged: boolean }> {
+): Promise<ScoreResult & { isChanged: boolean; previousTemperature: string | null }> {
   const planned = await planScores(trx, [{ contact: input.contact, isNew: input.isNew ?? false }], input.at);
   await executeAsOneStatement(trx, planned.writes);
   const result = planned.results[0];

@@ -7,6 +7,7 @@ export function toProductView(row: {
   name: string;
   monitoring: boolean;
   welcome_template: string | null;
+  access_url: string | null;
 }): ProductView {
   return {
     id: row.id,
@@ -14,6 +15,7 @@ export function toProductView(row: {
     name: row.name,
     monitoring: row.monitoring,
     welcomeTemplate: row.welcome_template,
+    accessUrl: row.access_url,
   };
 }
 
@@ -25,7 +27,7 @@ export async function listProducts(
   const rows = await deps.db
     .withTables<StudentTables>()
     .selectFrom("products")
-    .select(["id", "external_id", "name", "monitoring", "welcome_template"])
+    .select(["id", "external_id", "name", "monitoring", "welcome_template", "access_url"])
     .where("workspace_id", "=", input.workspaceId)
     .orderBy("name")
     .orderBy("id")

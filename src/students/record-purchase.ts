@@ -1,3 +1,4 @@
+import { emitAutomationEvent } from "../automation/emit-automation-event.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { decidePurchaseStatus } from "./decide-purchase-status.ts";
@@ -82,6 +83,7 @@ export async function recordPurchase(
       .executeTakeFirst();
 
     let status: PurchaseStatus = fact.status;
+    const wasEnrolling = existing ? ENROLLING.includes(existing.status) : false;
     if (!existing) {
       await trx
         .insertInto("purchases")
@@ -133,6 +135,17 @@ export async function recordPurchase(
         .where("status", "=", "abandoned")
         .execute();
     }
-    if (ENROLLING.includes(status)) await ensureEnrollment(trx, { workspaceId, contactId, productId });
+    if (ENROLLING.includes(status)) {
+      await ensureEnrollment(trx, { workspaceId, contactId, productId });
+      if (!wasEnrolling) {
+        await emitAutomationEvent(base, {
+          workspaceId,
+          event: "purchase.approved",
+          contactId,
+          key: `purchase:${transaction}:approved`,
+          data: { productId, transaction },
+        });
+      }
+    }
   });
 }

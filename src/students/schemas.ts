@@ -92,6 +92,8 @@ export type StudentTables = {
     name: string;
     monitoring: Generated<boolean>;
     welcome_template: string | null;
+    /** Where a tracked link sends the student (the course's members area); migration 0022. */
+    access_url: string | null;
     created_at: Generated<Date>;
   };
   purchases: {
@@ -120,6 +122,8 @@ export type StudentTables = {
     first_access_origin: string | null;
     modules_completed: Generated<number>;
     modules: Json<ModuleEntry[]>;
+    /** The cohort (turma), for access KPIs per cohort; migration 0022. */
+    cohort: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: Generated<Date>;
   };
 };
@@ -135,6 +139,12 @@ export const UpdateProductSchema = z
   .object({
     monitoring: z.boolean().optional(),
     welcomeTemplate: z.string().trim().max(4000).nullable().optional(),
+    /** The course's members area: where our tracked links (/r/{token}) send the student. */
+    accessUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(1000)
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -163,4 +173,5 @@ export interface ProductView {
   name: string;
   monitoring: boolean;
   welcomeTemplate: string | null;
+  accessUrl: string | null;
 }

@@ -6,7 +6,7 @@ import { notFound } from "../platform/http/errors.ts";
 import { toProductView } from "./list-products.ts";
 import type { ProductView, StudentTables, UpdateProductInput } from "./schemas.ts";
 
-/** Turns a product's monitoring on or off and sets its welcome template; 404 outside the workspace. */
+/** Turns a product's monitoring on or off, sets its welcome template and access URL; 404 outside the workspace. */
 export async function updateProduct(
   deps: Deps,
   input: { workspaceId: string; productId: string; changes: UpdateProductInput; actor: Actor },
@@ -15,21 +15,22 @@ export async function updateProduct(
     const trx = base.withTables<StudentTables>();
     const before = await trx
       .selectFrom("products")
-      .select(["id", "external_id", "name", "monitoring", "welcome_template"])
+      .select(["id", "external_id", "name", "monitoring", "welcome_template", "access_url"])
       .where("id", "=", input.productId)
       .where("workspace_id", "=", input.workspaceId)
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw notFound("Product");
-    const { monitoring, welcomeTemplate } = input.changes;
+    const { monitoring, welcomeTemplate, accessUrl } = input.changes;
     const after = await trx
       .updateTable("products")
       .set({
         ...(monitoring === undefined ? {} : { monitoring }),
         ...(welcomeTemplate === undefined ? {} : { welcome_template: welcomeTemplate || null }),
+        ...(accessUrl === undefined ? {} : { access_url: accessUrl }),
       })
       .where("id", "=", before.id)
-      .returning(["id", "external_id", "name", "monitoring", "welcome_template"])
+      .returning(["id", "external_id", "name", "monitoring", "welcome_template", "access_url"])
       .executeTakeFirstOrThrow();
     await recordAudit(base, {
       workspaceId: input.workspaceId,
@@ -37,8 +38,16 @@ export async function updateProduct(
       entityId: before.id,
       action: "product.update",
       actor: input.actor,
-      before: { monitoring: before.monitoring, welcomeTemplate: before.welcome_template },
-      after: { monitoring: after.monitoring, welcomeTemplate: after.welcome_template },
+      before: {
+        monitoring: before.monitoring,
+        welcomeTemplate: before.welcome_template,
+        accessUrl: before.access_url,
+      },
+      after: {
+        monitoring: after.monitoring,
+        welcomeTemplate: after.welcome_template,
+        accessUrl: after.access_url,
+      },
       at: deps.clock.now(),
     });
     return toProductView(after);

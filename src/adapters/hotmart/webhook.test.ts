@@ -150,7 +150,7 @@ describe("hotmart decode", () => {
       occurredAt: new Date(1768000000000),
       product: { externalId: "00000", name: "Produto test" },
       module: null,
-      origin: "hotmart_club",
+      origin: "hotmart_email",
     });
   });
 

@@ -179,7 +179,7 @@ export function hotmartFacts(body: unknown): SourceFacts | null {
       occurredAt,
       product,
       module: event === "CLUB_MODULE_COMPLETED" ? module : null,
-      origin: event === "CLUB_FIRST_ACCESS" ? "hotmart_club" : null,
+      origin: event === "CLUB_FIRST_ACCESS" ? "hotmart_email" : null,
     };
   }
 

@@ -1,0 +1,250 @@
+import { z } from "zod";
+import { authorize } from "../auth/authorize.ts";
+import type { Deps } from "../deps.ts";
+import type { HttpServer } from "../platform/http/server.ts";
+import { followTrackedLink } from "./follow-tracked-link.ts";
+import { getRule, listRules, listRuns, updateRule } from "./manage-rules.ts";
+import { RecordConsentSchema, recordConsent } from "./record-consent.ts";
+import {
+  approveDispatch,
+  decideMany,
+  getDispatch,
+  listDispatches,
+  rejectDispatch,
+} from "./review-dispatches.ts";
+import { runScheduledRule } from "./run-scheduled-rule.ts";
+import {
+  ApproveDispatchSchema,
+  ApproveManySchema,
+  ListDispatchesQuerySchema,
+  ListRunsQuerySchema,
+  RejectDispatchSchema,
+  RejectManySchema,
+  UpdateRuleSchema,
+} from "./schemas.ts";
+
+const IdParams = z.object({ id: z.uuid() });
+const tags = ["automation"];
+
+export function registerAutomationRoutes(app: HttpServer, deps: Deps) {
+  app.get(
+    "/api/v1/automation-rules",
+    { schema: { tags, summary: "Automation rules (built-in first), each with its pending dispatches" } },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return listRules(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.get(
+    "/api/v1/automation-rules/:id",
+    { schema: { tags, summary: "One rule: trigger, conditions, actions, mode", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return getRule(deps, { workspaceId: principal.workspaceId, ruleId: request.params.id });
+    },
+  );
+
+  app.patch(
+    "/api/v1/automation-rules/:id",
+    {
+      schema: {
+        tags,
+        summary: "Switch a rule between suggest and auto, on or off, or change what it does (audited)",
+        params: IdParams,
+        body: UpdateRuleSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:manage");
+      return updateRule(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        actor: principal.actor,
+        change: request.body,
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/automation-rules/:id/run",
+    {
+      schema: {
+        tags,
+        summary: "Run a scheduled rule now; answers the run with its counts",
+        params: IdParams,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:manage");
+      return runScheduledRule(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        cause: "manual",
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/automation-rules/:id/runs",
+    {
+      schema: {
+        tags,
+        summary: "A rule's run history, newest first",
+        params: IdParams,
+        querystring: ListRunsQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return listRuns(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        ...request.query,
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/dispatches",
+    {
+      schema: {
+        tags,
+        summary: "The dispatch queue: filter by status, rule, contact, channel or facet (module:Módulo 2)",
+        querystring: ListDispatchesQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return listDispatches(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.get(
+    "/api/v1/dispatches/:id",
+    { schema: { tags, summary: "One dispatch with its preview and delivery status", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return getDispatch(deps, { workspaceId: principal.workspaceId, dispatchId: request.params.id });
+    },
+  );
+
+  app.post(
+    "/api/v1/dispatches/approve",
+    {
+      schema: {
+        tags,
+        summary: "Approve many pending dispatches: by ids, or all a filter selects (at most 5,000)",
+        body: ApproveManySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "dispatches:review");
+      return decideMany(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        status: "approved",
+        ...request.body,
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/dispatches/reject",
+    {
+      schema: {
+        tags,
+        summary: "Reject many pending dispatches: by ids or by filter",
+        body: RejectManySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "dispatches:review");
+      return decideMany(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        status: "rejected",
+        ...request.body,
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/dispatches/:id/approve",
+    {
+      schema: {
+        tags,
+        summary: "Approve one pending dispatch, optionally with an edited body (the original is kept)",
+        params: IdParams,
+        body: ApproveDispatchSchema.optional(),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "dispatches:review");
+      return approveDispatch(deps, {
+        workspaceId: principal.workspaceId,
+        dispatchId: request.params.id,
+        actor: principal.actor,
+        ...(request.body ?? {}),
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/dispatches/:id/reject",
+    {
+      schema: {
+        tags,
+        summary: "Reject one pending dispatch",
+        params: IdParams,
+        body: RejectDispatchSchema.optional(),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "dispatches:review");
+      return rejectDispatch(deps, {
+        workspaceId: principal.workspaceId,
+        dispatchId: request.params.id,
+        actor: principal.actor,
+        ...(request.body ?? {}),
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/consents",
+    {
+      schema: {
+        tags,
+        summary:
+          "Record a consent or an opt-out for a contact (append-only ledger, checked before each send)",
+        body: RecordConsentSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "leads:write");
+      const recorded = await recordConsent(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        consent: request.body,
+      });
+      return reply.status(201).send(recorded);
+    },
+  );
+
+  // Public: the short link in our messages. Records the click, then redirects to the course.
+  app.get(
+    "/r/:token",
+    {
+      schema: {
+        tags,
+        summary: "A tracked link: records the click and redirects (404 for an unknown token)",
+        params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{6,40}$/) }),
+      },
+    },
+    async (request, reply) => {
+      const target = await followTrackedLink(deps, { token: request.params.token });
+      return reply.header("cache-control", "no-store").redirect(target, 302);
+    },
+  );
+}
