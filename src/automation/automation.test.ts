@@ -491,10 +491,11 @@ describe("the dispatch queue", () => {
 });
 
 describe("sending safely", () => {
-  it("a crash after the claim never sends twice: the sweep marks it unknown", async () => {
+  it("a crash after the call never sends twice: the sweep marks it unknown", async () => {
     const db = t.app.deps.db;
     const [sent] = await dispatches("&status=sent&channel=whatsapp");
-    await sql`update dispatches set status = 'sending', claimed_at = ${new Date(Date.parse(FIXED_NOW) - 10 * 60_000)}
+    const claimed = new Date(Date.parse(FIXED_NOW) - 10 * 60_000);
+    await sql`update dispatches set status = 'sending', claimed_at = ${claimed}, called_at = ${claimed}
       where id = ${sent?.id}`.execute(db);
     const swept = await sweepDispatches(t.app.deps);
     expect(swept.unknown).toBe(1);

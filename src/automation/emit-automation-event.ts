@@ -1,4 +1,4 @@
-import { type Kysely, type OperationNodeSource, sql, type Transaction } from "kysely";
+import type { Kysely, OperationNodeSource, Transaction } from "kysely";
 import { insertJsonRows } from "../platform/db/one-statement.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { enqueue } from "../platform/queue/queue.ts";

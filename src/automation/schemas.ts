@@ -187,6 +187,8 @@ export type AutomationTables = {
     not_before: NullableTimestamp;
     attempts: ColumnType<number, number | undefined, number>;
     claimed_at: NullableTimestamp;
+    /** Set right before the request to the channel leaves (migration 0024). */
+    called_at: NullableTimestamp;
     provider_message_id: string | null;
     refusal: string | null;
     last_error: string | null;

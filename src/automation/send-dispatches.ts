@@ -38,7 +38,7 @@ type Outcome =
   | { kind: "unknown"; error: string };
 
 const MAX_ATTEMPTS = 6;
-/** A dispatch left in `sending` this long by a process that died is marked unknown (never re-sent). */
+/** A dispatch left in `sending` this long by a process that died is given back or marked unknown. */
 export const STUCK_SENDING_MS = 5 * 60_000;
 
 const limiters = new WeakMap<object, RateLimiter>();
@@ -96,6 +96,19 @@ function batchResources(deps: Deps) {
 }
 
 type Resources = ReturnType<typeof batchResources>;
+
+/**
+ * Records that the request is about to leave: a process that dies before this line never reached the
+ * channel (the sweep gives the dispatch back), one that dies after it may have (unknown).
+ */
+async function markCalled(deps: Deps, row: DispatchRow): Promise<void> {
+  await automationDb(deps.db)
+    .updateTable("dispatches")
+    .set({ called_at: deps.clock.now() })
+    .where("id", "=", row.id)
+    .where("status", "=", "sending")
+    .execute();
+}
 
 function retryOf(
   error: { isRetryable: boolean; retryAfterSeconds: number | null; code: string },
@@ -179,6 +192,7 @@ async function sendToContact(deps: Deps, resources: Resources, row: DispatchRow)
     const limiter = limiterOf(deps);
     const key = `whatsapp:${connection.phoneNumberId}`;
     await limiter.take(key, deps.config.messaging.whatsappRatePerSecond);
+    await markCalled(deps, row);
     try {
       const sent =
         templateName !== null
@@ -211,6 +225,7 @@ async function sendToContact(deps: Deps, resources: Resources, row: DispatchRow)
         ? attachmentPath
         : join(deps.config.dataDir, attachmentPath)
       : null;
+    await markCalled(deps, row);
     const sent = await mailer.send({
       to: facts.email ?? "",
       subject: row.subject ?? "",
@@ -246,6 +261,7 @@ async function runAction(deps: Deps, resources: Resources, row: DispatchRow): Pr
     .executeTakeFirst();
   if (!contact) return { kind: "refused", refusal: "contact_gone" };
   const now = deps.clock.now();
+  await markCalled(deps, row);
   try {
     switch (action.type) {
       case "notify_slack": {
@@ -421,15 +437,22 @@ async function finish(deps: Deps, row: DispatchRow, outcome: Outcome): Promise<v
 /**
  * Sends approved dispatches: each is claimed (approved → sending) so a second job or a retried batch
  * finds nothing to do, the guardrails are re-checked on fresh data, the channel is called at its
- * rate, and the outcome recorded. A process that dies mid-call leaves `sending`, which the sweep turns
- * into `unknown` for a person to check: an unknown outcome is never sent again on its own.
+ * rate, and the outcome recorded. A process that dies before the call leaves `sending` without
+ * `called_at`: the sweep gives it back to `approved` (sent once, later). One that dies after the call
+ * leaves `called_at`: the sweep marks it `unknown` for a person to check, never sent again on its own.
  */
 export async function sendDispatches(deps: Deps, dispatchIds: string[]): Promise<void> {
   if (dispatchIds.length === 0) return;
   const now = deps.clock.now();
   const claimed = await automationDb(deps.db)
     .updateTable("dispatches")
-    .set((eb) => ({ status: "sending", attempts: eb("attempts", "+", 1), claimed_at: now, updated_at: now }))
+    .set((eb) => ({
+      status: "sending",
+      attempts: eb("attempts", "+", 1),
+      claimed_at: now,
+      called_at: null,
+      updated_at: now,
+    }))
     .where("id", "in", dispatchIds)
     .where("status", "=", "approved")
     .where((where) => where.or([where("not_before", "is", null), where("not_before", "<=", now)]))

@@ -10,7 +10,8 @@ const SWEEP_BATCH = 5000;
 /**
  * Every minute: suggestions past their time expire; approved dispatches whose wait is over (delayed,
  * deferred by quiet hours, backing off after a 429) get a send job again; one left `sending` by a
- * process that died becomes `unknown` (a person decides; it is never re-sent blindly).
+ * process that died goes back to `approved` when the request never left (`called_at` unset), and
+ * becomes `unknown` when it may have (a person decides; it is never re-sent blindly).
  */
 export async function sweepDispatches(
   deps: Deps,
@@ -30,12 +31,28 @@ export async function sweepDispatches(
     deps.db,
     due.map((row) => sendJobOf(row.id)),
   );
+  const stale = new Date(now.getTime() - STUCK_SENDING_MS);
+  // Claimed by a process that died before calling the channel: nothing left, so it is sent later.
+  const interrupted = await db
+    .updateTable("dispatches")
+    .set({ status: "approved", not_before: now, last_error: "interrupted before sending", updated_at: now })
+    .where("status", "=", "sending")
+    .where("called_at", "is", null)
+    .where("claimed_at", "<", stale)
+    .returning("id")
+    .execute();
+  await enqueueMany(
+    deps.db,
+    interrupted.map((row) => sendJobOf(row.id)),
+  );
+  // The request may have left: a person decides (the message may have reached the contact).
   const stuck = await db
     .updateTable("dispatches")
     .set({ status: "unknown", last_error: "interrupted while sending", updated_at: now })
     .where("status", "=", "sending")
-    .where("claimed_at", "<", new Date(now.getTime() - STUCK_SENDING_MS))
+    .where("called_at", "is not", null)
+    .where("claimed_at", "<", stale)
     .returning("id")
     .execute();
-  return { expired, queued: due.length, unknown: stuck.length };
+  return { expired, queued: due.length + interrupted.length, unknown: stuck.length };
 }
