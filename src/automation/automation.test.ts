@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ let whatsapp: Awaited<ReturnType<typeof startFakeWhatsApp>>;
 let chatwoot: Awaited<ReturnType<typeof startFakeChatwoot>>;
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
 let hotmartUrl: string;
+let metaUrl: string;
 
 beforeAll(async () => {
   whatsapp = await startFakeWhatsApp({ ratePerSecond: 500 });
@@ -55,6 +57,7 @@ beforeAll(async () => {
     },
   });
   expect(meta.statusCode).toBe(201);
+  metaUrl = (meta.json() as { webhookUrl: string }).webhookUrl;
   const cw = await t.request("POST", "/api/v1/connections", {
     body: {
       type: "chatwoot",
@@ -506,6 +509,32 @@ describe("sending safely", () => {
     expect(((await t.request("GET", `/api/v1/dispatches/${sent?.id}`)).json() as DispatchView).status).toBe(
       "unknown",
     );
+
+    // Meta's status webhook names the dispatch (biz_opaque_callback_data): it did go out.
+    const status = JSON.parse(
+      readFileSync(
+        new URL("../../fixtures/webhooks/meta/whatsapp-status-delivered.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    const value = status.entry[0].changes[0].value;
+    value.metadata.phone_number_id = whatsapp.phoneNumberId;
+    value.statuses[0].id = "wamid.reconciled-1";
+    value.statuses[0].biz_opaque_callback_data = `dispatch:${sent?.id}`;
+    const body = JSON.stringify(status);
+    const delivered = await t.request("POST", metaUrl, {
+      token: null,
+      rawBody: body,
+      headers: {
+        "content-type": "application/json",
+        "x-hub-signature-256": `sha256=${createHmac("sha256", "app-secret").update(body).digest("hex")}`,
+      },
+    });
+    expect(delivered.statusCode).toBeLessThan(300);
+    await t.drain();
+    expect((await t.request("GET", `/api/v1/dispatches/${sent?.id}`)).json()).toMatchObject({
+      status: "sent",
+    });
   });
 
   it("a transient failure backs off and the sweep sends it later, once", async () => {

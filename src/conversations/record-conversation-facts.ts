@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from "kysely";
+import { reconcileDispatchStatuses } from "../automation/reconcile-dispatch-statuses.ts";
 import type { Deps } from "../deps.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
@@ -169,6 +170,21 @@ export async function recordConversationFactsIn(db: ConversationDb, input: Recor
     party ? (owners.get(partyKey(input.workspaceId, party)) ?? null) : null;
   await recordMessages(db, input, messages, resolve);
   await recordStatuses(db, input, statuses, resolve);
+  await reconcileDispatchStatuses(db, {
+    workspaceId: input.workspaceId,
+    statuses: statuses.flatMap((status) =>
+      status.callbackData && status.externalKey.startsWith("wa:")
+        ? [
+            {
+              callbackData: status.callbackData,
+              providerMessageId: status.externalKey.slice(3),
+              status: status.status,
+              at: new Date(status.at),
+            },
+          ]
+        : [],
+    ),
+  });
   await recordLabels(db, input, labels);
 }
 

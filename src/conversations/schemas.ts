@@ -51,6 +51,8 @@ export interface StatusFact {
   party: Party | null;
   at: string;
   error: string | null;
+  /** The sender's own reference set on send (WhatsApp `biz_opaque_callback_data`), if any. */
+  callbackData?: string;
 }
 
 /** Labels added to or removed from a conversation (Chatwoot), for tag analytics. */

@@ -53,6 +53,8 @@ const WhatsAppValueSchema = z.object({
         status: z.string().max(64),
         timestamp: z.string().max(32).optional(),
         recipient_id: z.string().max(64).optional(),
+        /** What we set on send (`dispatch:<id>`): comes back on every status of that message. */
+        biz_opaque_callback_data: z.string().max(512).optional(),
         errors: z
           .array(
             z.object({

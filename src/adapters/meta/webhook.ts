@@ -235,6 +235,7 @@ function whatsAppFacts(body: unknown, receivedAt: string): ConversationFact[] {
           error: error
             ? [error.code, error.title ?? error.message].filter((part) => part !== undefined).join(" ")
             : null,
+          ...(status.biz_opaque_callback_data ? { callbackData: status.biz_opaque_callback_data } : {}),
         });
       }
     }
