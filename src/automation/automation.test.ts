@@ -362,6 +362,63 @@ describe("the dispatch queue", () => {
     expect(chatwoot.unexpected).toEqual([]);
   });
 
+  it("free text goes out inside the 24-hour window; a PARAR on WhatsApp stops everything after it", async () => {
+    const inbound = (text: string, id: string, minutesAgo: number) => {
+      const payload = JSON.parse(
+        readFileSync(
+          new URL("../../fixtures/webhooks/meta/whatsapp-inbound-text.json", import.meta.url),
+          "utf8",
+        ),
+      );
+      const value = payload.entry[0].changes[0].value;
+      value.metadata.phone_number_id = whatsapp.phoneNumberId;
+      value.contacts[0].wa_id = "5511987654321";
+      value.messages[0].from = "5511987654321";
+      value.messages[0].id = id;
+      value.messages[0].timestamp = String(Math.floor(Date.parse(FIXED_NOW) / 1000) - minutesAgo * 60);
+      value.messages[0].text.body = text;
+      const body = JSON.stringify(payload);
+      return t.request("POST", metaUrl, {
+        token: null,
+        rawBody: body,
+        headers: {
+          "content-type": "application/json",
+          "x-hub-signature-256": `sha256=${createHmac("sha256", "app-secret").update(body).digest("hex")}`,
+        },
+      });
+    };
+    // Marina writes to us: the window is open for 24 hours.
+    expect(
+      (await inbound("Oi, não consigo entrar na área de membros", "wamid.in-1", 10)).statusCode,
+    ).toBeLessThan(300);
+    await t.drain();
+    await deliver(hotmart(MODULE, { id: "evt-module-2", moduleId: "m4" }));
+    const [suggestion] = await dispatches("&status=pending&channel=whatsapp&facet=module:Módulo m4");
+    expect(suggestion).toBeDefined();
+    await t.request("POST", `/api/v1/dispatches/${suggestion?.id}/approve`, {
+      body: { body: "Marina, parabéns pelo módulo 4! Vi sua mensagem: o acesso foi liberado de novo." },
+    });
+    await t.drain();
+    const last = whatsapp.messages.at(-1);
+    expect(last).toMatchObject({ type: "text", text: expect.stringContaining("acesso foi liberado") });
+    await t.request("POST", "/api/v1/dispatches/reject", { body: { filter: { facet: "module:Módulo m4" } } });
+
+    // "PARAR": the opt-out holds for every later message, automatic ones included.
+    expect((await inbound("PARAR", "wamid.in-2", 5)).statusCode).toBeLessThan(300);
+    await t.drain();
+    const before = whatsapp.messages.length;
+    await deliver(hotmart(MODULE, { id: "evt-module-3", moduleId: "m5" }));
+    const [next] = await dispatches("&status=pending&channel=whatsapp&facet=module:Módulo m5");
+    await t.request("POST", `/api/v1/dispatches/${next?.id}/approve`, { body: {} });
+    await t.drain();
+    expect(whatsapp.messages).toHaveLength(before);
+    expect((await t.request("GET", `/api/v1/dispatches/${next?.id}`)).json()).toMatchObject({
+      status: "refused",
+      refusal: "opt_out",
+    });
+    await t.request("POST", "/api/v1/dispatches/reject", { body: { filter: { facet: "module:Módulo m5" } } });
+  });
+
   it("stalled students: one suggestion per student and module, re-entering only after progress", async () => {
     const stalled = await rule("stalled_student");
     const db = t.app.deps.db;
@@ -538,14 +595,20 @@ describe("sending safely", () => {
   });
 
   it("a transient failure backs off and the sweep sends it later, once", async () => {
-    const marina = await contactId("marina.tavares@example.com");
     const welcome = await rule("welcome");
-    // A fresh approved dispatch through the API path: a manual run is not allowed for an event rule.
+    // A manual run is for scheduled rules only: an event rule runs when its event happens.
     expect((await t.request("POST", `/api/v1/automation-rules/${welcome.id}/run`)).statusCode).toBe(409);
-    await sql`delete from contact_consents where contact_id = ${marina}`.execute(t.app.deps.db);
     whatsapp.failNext(503);
-    await deliver(hotmart(APPROVED, { id: "evt-approved-4", transaction: "HP-4" }));
-    const [backing] = await dispatches(`&contactId=${marina}&status=approved`);
+    await deliver(
+      hotmart(APPROVED, {
+        id: "evt-approved-4",
+        email: "lucas@example.com",
+        phone: "11933332222",
+        transaction: "HP-4",
+      }),
+    );
+    const lucas = await contactId("lucas@example.com");
+    const [backing] = await dispatches(`&contactId=${lucas}&status=approved`);
     expect(backing).toMatchObject({ status: "approved", lastError: "2" });
     expect(backing?.notBefore).not.toBeNull();
     const before = whatsapp.messages.length;
