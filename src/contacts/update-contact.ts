@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { diffFields, recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
+import { emitAutomationEvent } from "../automation/emit-automation-event.ts";
 import type { Deps } from "../deps.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { enqueue } from "../platform/queue/queue.ts";
@@ -79,5 +80,14 @@ export async function updateContact(
       });
     }
     await enqueue(trx, SCORE_CONTACT_JOB, { contactId: current.id }, `score:${current.id}`);
+    for (const tag of updated.tags.filter((tag) => !current.tags.includes(tag))) {
+      await emitAutomationEvent(trx, {
+        workspaceId: input.workspaceId,
+        event: "tag.added",
+        contactId: current.id,
+        key: `contact:${current.id}:tag:${tag}:${at.toISOString()}`,
+        data: { tag },
+      });
+    }
   });
 }

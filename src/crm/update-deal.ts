@@ -1,5 +1,6 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Principal } from "../auth/schemas.ts";
+import { emitAutomationEvent } from "../automation/emit-automation-event.ts";
 import type { Deps } from "../deps.ts";
 import { changedDealEvents } from "../partner-webhooks/describe-deal-events.ts";
 import { emitPartnerEvents } from "../partner-webhooks/emit-partner-event.ts";
@@ -208,6 +209,21 @@ async function changeDeal(
       }),
       now,
     );
+    if (target) {
+      await emitAutomationEvent(trx, {
+        workspaceId,
+        event: "deal.stage_changed",
+        contactId: deal.contact_id,
+        key: `deal:${deal.id}:stage:${target.id}:${now.toISOString()}`,
+        data: {
+          dealId: deal.id,
+          pipelineId: deal.pipeline_id,
+          from: current.name,
+          stage: target.name,
+          kind: target.kind,
+        },
+      });
+    }
   });
 }
 
