@@ -3,8 +3,9 @@ import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { Deps } from "../deps.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { enqueueMany } from "../platform/queue/queue.ts";
+import { buildTemplateVariables, publicBaseUrl } from "./build-template-variables.ts";
 import type { RuleContext } from "./load-context.ts";
-import { firstNameOf, renderTemplate } from "./render-template.ts";
+import { renderTemplate } from "./render-template.ts";
 import {
   type Action,
   type AutomationDB,
@@ -30,11 +31,6 @@ export function sendJobOf(dispatchId: string) {
   return { queue: SEND_DISPATCH_JOB, payload: { dispatchId }, singletonKey: `dispatch:${dispatchId}` };
 }
 
-/** The public base URL of this Funil (tracked links, lead links in notifications). */
-export function publicBaseUrl(deps: Pick<Deps, "config">): string {
-  return (deps.config.http.publicUrl ?? `http://localhost:${deps.config.http.port}`).replace(/\/+$/, "");
-}
-
 async function findTemplate(
   db: Kysely<AutomationDB>,
   input: {
@@ -57,21 +53,6 @@ async function findTemplate(
     )
     .execute();
   return rows.find((row) => row.product_id !== null) ?? rows[0] ?? null;
-}
-
-/** The variables templates may use, for this contact and product. */
-function variablesOf(deps: Pick<Deps, "config">, context: RuleContext, link: string): Record<string, string> {
-  const module = context.enrollment?.lastModule ?? "";
-  return {
-    first_name: firstNameOf(context.contact.name),
-    name: context.contact.name ?? "",
-    product: context.product?.name ?? "",
-    module: typeof context.event.module === "string" ? context.event.module : module,
-    link,
-    source: context.contact.source ?? "",
-    score: context.contact.score === null ? "" : String(context.contact.score),
-    lead_url: `${publicBaseUrl(deps)}/leads/${context.contact.id}`,
-  };
 }
 
 /** What the queue shows for an action that is not a message. */
@@ -141,7 +122,7 @@ export async function planDispatches(
         links.push({ token, dispatchId: id, target: context.product.accessUrl });
         link = `${publicBaseUrl(deps)}/r/${token}`;
       }
-      variables = variablesOf(deps, context, link);
+      variables = buildTemplateVariables(deps, context, link);
       body = renderTemplate(template.body, variables);
       subject = template.subject ? renderTemplate(template.subject, variables) : null;
     }
