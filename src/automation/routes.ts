@@ -1,10 +1,21 @@
+import multipart from "@fastify/multipart";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { authorize } from "../auth/authorize.ts";
 import type { Deps } from "../deps.ts";
+import { AppError } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
-import { CreateRuleSchema, createRule, deleteRule } from "./create-rule.ts";
+import { attachTemplateFile, openTemplateFile, removeTemplateFile } from "./attach-template-file.ts";
 import { followTrackedLink } from "./follow-tracked-link.ts";
 import { getRule, listRules, listRuns, updateRule } from "./manage-rules.ts";
+import {
+  createTemplate,
+  deleteTemplate,
+  getTemplate,
+  listTemplates,
+  updateTemplate,
+} from "./manage-templates.ts";
+import { previewTemplate } from "./preview-template.ts";
 import { RecordConsentSchema, recordConsent } from "./record-consent.ts";
 import {
   approveDispatch,
@@ -17,11 +28,15 @@ import { runScheduledRule } from "./run-scheduled-rule.ts";
 import {
   ApproveDispatchSchema,
   ApproveManySchema,
+  CreateTemplateSchema,
   ListDispatchesQuerySchema,
   ListRunsQuerySchema,
+  ListTemplatesQuerySchema,
+  PreviewTemplateSchema,
   RejectDispatchSchema,
   RejectManySchema,
   UpdateRuleSchema,
+  UpdateTemplateSchema,
 } from "./schemas.ts";
 
 const IdParams = z.object({ id: z.uuid() });
@@ -34,42 +49,6 @@ export function registerAutomationRoutes(app: HttpServer, deps: Deps) {
     async (request) => {
       const principal = authorize(request, "automation:read");
       return listRules(deps, { workspaceId: principal.workspaceId });
-    },
-  );
-
-  app.post(
-    "/api/v1/automation-rules",
-    {
-      schema: {
-        tags,
-        summary: "Make a rule: an event or a scheduled saved query, conditions, actions (suggest by default)",
-        body: CreateRuleSchema,
-      },
-    },
-    async (request, reply) => {
-      const principal = authorize(request, "automation:manage");
-      const created = await createRule(deps, {
-        workspaceId: principal.workspaceId,
-        actor: principal.actor,
-        rule: request.body,
-      });
-      return reply.status(201).send(created);
-    },
-  );
-
-  app.delete(
-    "/api/v1/automation-rules/:id",
-    {
-      schema: { tags, summary: "Delete a rule a person made (built-ins are switched off)", params: IdParams },
-    },
-    async (request, reply) => {
-      const principal = authorize(request, "automation:manage");
-      await deleteRule(deps, {
-        workspaceId: principal.workspaceId,
-        ruleId: request.params.id,
-        actor: principal.actor,
-      });
-      return reply.status(204).send();
     },
   );
 
@@ -268,6 +247,177 @@ export function registerAutomationRoutes(app: HttpServer, deps: Deps) {
       return reply.status(201).send(recorded);
     },
   );
+
+  app.get(
+    "/api/v1/message-templates",
+    {
+      schema: {
+        tags,
+        summary: "Message templates: the workspace's defaults and the products' own, by purpose and channel",
+        querystring: ListTemplatesQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return listTemplates(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.post(
+    "/api/v1/message-templates",
+    {
+      schema: {
+        tags,
+        summary: "Add a product's own template or one for a new purpose (409 when it exists; audited)",
+        body: CreateTemplateSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "automation:manage");
+      const created = await createTemplate(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        template: request.body,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    "/api/v1/message-templates/preview",
+    {
+      schema: {
+        tags,
+        summary: "Render a draft for a contact (and product), or with sample values",
+        body: PreviewTemplateSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return previewTemplate(deps, { workspaceId: principal.workspaceId, preview: request.body });
+    },
+  );
+
+  app.get(
+    "/api/v1/message-templates/:id",
+    { schema: { tags, summary: "One message template", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "automation:read");
+      return getTemplate(deps, { workspaceId: principal.workspaceId, templateId: request.params.id });
+    },
+  );
+
+  app.patch(
+    "/api/v1/message-templates/:id",
+    {
+      schema: {
+        tags,
+        summary: "Edit a template's text, subject, Meta template name, category or language (audited)",
+        params: IdParams,
+        body: UpdateTemplateSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "automation:manage");
+      return updateTemplate(deps, {
+        workspaceId: principal.workspaceId,
+        templateId: request.params.id,
+        actor: principal.actor,
+        change: request.body,
+      });
+    },
+  );
+
+  app.delete(
+    "/api/v1/message-templates/:id",
+    {
+      schema: {
+        tags,
+        summary: "Delete a product's own or a custom template (a built-in default: 409)",
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "automation:manage");
+      await deleteTemplate(deps, {
+        workspaceId: principal.workspaceId,
+        templateId: request.params.id,
+        actor: principal.actor,
+      });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    "/api/v1/message-templates/:id/attachment",
+    { schema: { tags, summary: "Download an e-mail template's attachment", params: IdParams } },
+    async (request, reply) => {
+      const principal = authorize(request, "automation:read");
+      const file = await openTemplateFile(deps, {
+        workspaceId: principal.workspaceId,
+        templateId: request.params.id,
+      });
+      return reply
+        .type("application/pdf")
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "sandbox")
+        .header("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .send(file.content);
+    },
+  );
+
+  app.delete(
+    "/api/v1/message-templates/:id/attachment",
+    { schema: { tags, summary: "Take the attachment off an e-mail template (audited)", params: IdParams } },
+    async (request) => {
+      const principal = authorize(request, "automation:manage");
+      return removeTemplateFile(deps, {
+        workspaceId: principal.workspaceId,
+        templateId: request.params.id,
+        actor: principal.actor,
+      });
+    },
+  );
+
+  // Multipart is parsed only in this scope (the server itself accepts JSON alone).
+  app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    await scope.register(multipart, {
+      // One byte over the limit reaches the store, which refuses it with a clear 413.
+      limits: { fileSize: deps.config.attachments.maxBytes + 1, files: 1, fields: 2, fieldSize: 1024 },
+    });
+    scope.put(
+      "/api/v1/message-templates/:id/attachment",
+      {
+        schema: {
+          tags,
+          summary: "Set the PDF an e-mail template attaches (multipart field `file`; size limited; audited)",
+          params: IdParams,
+        },
+      },
+      async (request) => {
+        const principal = authorize(request, "automation:manage");
+        if (!request.isMultipart()) {
+          throw new AppError("unsupported_media_type", "Send the file as multipart/form-data, field `file`");
+        }
+        const part = await request.file();
+        if (part?.fieldname !== "file") {
+          part?.file.resume();
+          throw new AppError("invalid_input", "The request is invalid", [
+            { field: "body.file", message: "a file is required" },
+          ]);
+        }
+        return attachTemplateFile(deps, {
+          workspaceId: principal.workspaceId,
+          templateId: request.params.id,
+          actor: principal.actor,
+          fileName: part.filename,
+          contentType: part.mimetype,
+          file: part.file,
+        });
+      },
+    );
+  });
 
   // Public: the short link in our messages. Records the click, then redirects to the course.
   app.get(

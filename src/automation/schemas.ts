@@ -121,7 +121,11 @@ export type AutomationTables = {
     language: ColumnType<string, string | undefined, string>;
     subject: string | null;
     body: string;
+    /** The file store's key when attachment_store is set; else a data-folder path from before 0023. */
     attachment_path: string | null;
+    attachment_store: "local" | "s3" | null;
+    attachment_filename: string | null;
+    attachment_size: number | null;
     created_at: Timestamp;
     updated_at: Timestamp;
   };
@@ -299,6 +303,62 @@ export const ApproveManySchema = z
   .refine((value) => (value.ids === undefined) !== (value.filter === undefined), "give ids or a filter");
 
 export const RejectManySchema = ApproveManySchema;
+
+export const TEMPLATE_CHANNELS = ["whatsapp", "email", "slack"] as const;
+export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
+
+/** What a template is for; rules name it in their actions (`{"type": "send_whatsapp", "template": …}`). */
+export const TemplatePurposeSchema = z.string().regex(/^[a-z][a-z0-9_]{1,59}$/);
+/** Meta's name of the approved WhatsApp template. */
+const whatsappName = z.string().regex(/^[a-z0-9_]{1,512}$/, "lowercase letters, digits and _ (Meta's name)");
+const language = z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "e.g. pt_BR, en_US, es");
+
+export const ListTemplatesQuerySchema = z.object({
+  productId: z.uuid().optional(),
+  purpose: TemplatePurposeSchema.optional(),
+  channel: z.enum(TEMPLATE_CHANNELS).optional(),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+export type ListTemplatesQuery = z.infer<typeof ListTemplatesQuerySchema>;
+
+/** A product's own template (it wins over the workspace's) or one for a new purpose. */
+export const CreateTemplateSchema = z
+  .object({
+    productId: z.uuid().nullable().optional(),
+    purpose: TemplatePurposeSchema,
+    channel: z.enum(TEMPLATE_CHANNELS),
+    /** Default: the workspace template's of the same purpose and channel, else transactional. */
+    category: z.enum(["transactional", "marketing"]).optional(),
+    whatsappName: whatsappName.nullable().optional(),
+    language: language.optional(),
+    subject: z.string().trim().min(1).max(200).nullable().optional(),
+    body: z.string().trim().min(1).max(4096),
+  })
+  .strict();
+export type CreateTemplateInput = z.infer<typeof CreateTemplateSchema>;
+
+export const UpdateTemplateSchema = z
+  .object({
+    category: z.enum(["transactional", "marketing"]).optional(),
+    whatsappName: whatsappName.nullable().optional(),
+    language: language.optional(),
+    subject: z.string().trim().min(1).max(200).nullable().optional(),
+    body: z.string().trim().min(1).max(4096).optional(),
+  })
+  .strict();
+export type UpdateTemplateInput = z.infer<typeof UpdateTemplateSchema>;
+
+/** A draft rendered for one contact (and product), or with sample values when no contact is given. */
+export const PreviewTemplateSchema = z
+  .object({
+    body: z.string().trim().min(1).max(4096),
+    subject: z.string().trim().max(200).nullable().optional(),
+    contactId: z.uuid().optional(),
+    productId: z.uuid().optional(),
+  })
+  .strict();
+export type PreviewTemplateInput = z.infer<typeof PreviewTemplateSchema>;
 
 // --- Jobs
 

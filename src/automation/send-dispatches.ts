@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
 import { type Selectable, sql } from "kysely";
 import { addConversationLabels, ChatwootError } from "../adapters/chatwoot/add-conversation-labels.ts";
 import { ChatwootConfigSchema } from "../adapters/chatwoot/schemas.ts";
@@ -21,6 +19,8 @@ import { emitPartnerEvent } from "../partner-webhooks/emit-partner-event.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { AppError } from "../platform/http/errors.ts";
 import { createRateLimiter, type RateLimiter } from "../platform/rate-limiter.ts";
+import { FileStoreUnavailableError } from "../platform/storage/file-store.ts";
+import { readTemplateAttachment } from "./attach-template-file.ts";
 import { checkGuardrails, loadGuardFacts } from "./check-guardrails.ts";
 import { templateVariables } from "./render-template.ts";
 import { workspaceTimeZone } from "./run-scheduled-rule.ts";
@@ -85,6 +85,9 @@ function batchResources(deps: Deps) {
         }),
       ),
     timeZone: (workspaceId: string) => once(`tz:${workspaceId}`, () => workspaceTimeZone(deps, workspaceId)),
+    /** A template's attachment, read once per batch from the file store (or a path from before 0023). */
+    attachment: (templateId: string, template: Parameters<typeof readTemplateAttachment>[1]) =>
+      once(`attachment:${templateId}`, () => readTemplateAttachment(deps, template)),
     mailer: (): Mailer | null => {
       const url = deps.config.messaging.smtpUrl;
       if (!url) return null;
@@ -127,7 +130,14 @@ async function templateOf(deps: Deps, row: DispatchRow) {
   return (
     (await automationDb(deps.db)
       .selectFrom("message_templates")
-      .select(["whatsapp_name", "language", "body", "attachment_path"])
+      .select([
+        "whatsapp_name",
+        "language",
+        "body",
+        "attachment_path",
+        "attachment_store",
+        "attachment_filename",
+      ])
       .where("id", "=", row.template_id)
       .executeTakeFirst()) ?? null
   );
@@ -218,24 +228,28 @@ async function sendToContact(deps: Deps, resources: Resources, row: DispatchRow)
   }
   const mailer = resources.mailer();
   if (!mailer) return { kind: "failed", error: "no_smtp" };
+  let attachment: { filename: string; content: Buffer } | null = null;
+  if (template && row.template_id) {
+    try {
+      attachment = await resources.attachment(row.template_id, template);
+    } catch (error) {
+      // A file gone (or a store no longer configured) does not come back on its own: fix the template.
+      const { code, name } = error as { code?: unknown; name?: unknown };
+      if (error instanceof FileStoreUnavailableError || code === "ENOENT" || name === "NoSuchKey") {
+        return { kind: "failed", error: "attachment_missing" };
+      }
+      deps.log.warn({ dispatchId: row.id, err: error }, "a template's attachment could not be read");
+      return retryOf({ isRetryable: true, retryAfterSeconds: null, code: "attachment_unreadable" }, row);
+    }
+  }
   try {
-    const attachmentPath = template?.attachment_path ?? null;
-    const path = attachmentPath
-      ? isAbsolute(attachmentPath)
-        ? attachmentPath
-        : join(deps.config.dataDir, attachmentPath)
-      : null;
     await markCalled(deps, row);
     const sent = await mailer.send({
       to: facts.email ?? "",
       subject: row.subject ?? "",
       text: row.body,
       idempotencyKey: row.id,
-      ...(path
-        ? {
-            attachments: [{ filename: path.split("/").at(-1) ?? "anexo.pdf", content: await readFile(path) }],
-          }
-        : {}),
+      ...(attachment ? { attachments: [attachment] } : {}),
     });
     return { kind: "sent", providerMessageId: sent.providerMessageId };
   } catch (error) {
