@@ -29,6 +29,8 @@ export const ROUTE_RULES = {
   "GET /api/v1/audit": "audit:read",
   "GET /api/v1/auth/me": "signed-in",
   "GET /api/v1/automation-rules": "automation:read",
+  "POST /api/v1/automation-rules": "automation:manage",
+  "DELETE /api/v1/automation-rules/:id": "automation:manage",
   "GET /api/v1/automation-rules/:id": "automation:read",
   "PATCH /api/v1/automation-rules/:id": "automation:manage",
   "POST /api/v1/automation-rules/:id/run": "automation:manage",

@@ -6,6 +6,7 @@ import type { Deps } from "../deps.ts";
 import { AppError } from "../platform/http/errors.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { attachTemplateFile, openTemplateFile, removeTemplateFile } from "./attach-template-file.ts";
+import { CreateRuleSchema, createRule, deleteRule } from "./create-rule.ts";
 import { followTrackedLink } from "./follow-tracked-link.ts";
 import { getRule, listRules, listRuns, updateRule } from "./manage-rules.ts";
 import {
@@ -49,6 +50,42 @@ export function registerAutomationRoutes(app: HttpServer, deps: Deps) {
     async (request) => {
       const principal = authorize(request, "automation:read");
       return listRules(deps, { workspaceId: principal.workspaceId });
+    },
+  );
+
+  app.post(
+    "/api/v1/automation-rules",
+    {
+      schema: {
+        tags,
+        summary: "Make a rule: an event or a scheduled saved query, conditions, actions (suggest by default)",
+        body: CreateRuleSchema,
+      },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "automation:manage");
+      const created = await createRule(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        rule: request.body,
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    "/api/v1/automation-rules/:id",
+    {
+      schema: { tags, summary: "Delete a rule a person made (built-ins are switched off)", params: IdParams },
+    },
+    async (request, reply) => {
+      const principal = authorize(request, "automation:manage");
+      await deleteRule(deps, {
+        workspaceId: principal.workspaceId,
+        ruleId: request.params.id,
+        actor: principal.actor,
+      });
+      return reply.status(204).send();
     },
   );
 
