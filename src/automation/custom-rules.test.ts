@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { multipartBody } from "../../test/multipart.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { RuleView } from "./manage-rules.ts";
 import type { DispatchView } from "./review-dispatches.ts";
@@ -141,5 +142,32 @@ describe("rules a person makes", () => {
       items: { action: string }[];
     };
     expect(audit.items.map((item) => item.action)).toContain("automation_rule.deleted");
+  });
+
+  it("an import runs the rules for its rows unless it is quiet", async () => {
+    const rule = (
+      await t.request("POST", "/api/v1/automation-rules", {
+        body: {
+          name: "Novo lead importado → etiqueta",
+          trigger: { kind: "event", event: "lead.created" },
+          actions: [{ type: "add_tag", tag: "importado" }],
+        },
+      })
+    ).json() as RuleView;
+    const csv = (rows: string[]) => Buffer.from(`nome;email\n${rows.join("\n")}\n`);
+    const upload = async (file: Buffer, quiet: boolean) => {
+      const { body, contentType } = multipartBody(file, "leads.csv", { fields: { quiet: String(quiet) } });
+      const response = await t.request("POST", "/api/v1/imports", {
+        rawBody: body,
+        headers: { "content-type": contentType },
+      });
+      expect(response.statusCode).toBe(202);
+      await t.drain();
+    };
+    await upload(csv(["Quieta Um;quieta1@example.com", "Quieta Dois;quieta2@example.com"]), true);
+    expect(await dispatchesOf(rule.id)).toEqual([]);
+    await upload(csv(["Ruidosa;ruidosa@example.com"]), false);
+    const suggested = await dispatchesOf(rule.id);
+    expect(suggested.map((item) => [item.contactName, item.status])).toEqual([["Ruidosa", "pending"]]);
   });
 });

@@ -166,8 +166,8 @@ async function processChunk(
         actor,
         at: now,
         eventId,
-        // The historical base: no welcome or follow-up rule runs for an imported row.
-        isHistorical: true,
+        // A quiet import (the historical base) runs no automation rule for its rows.
+        isHistorical: record.options.quiet === true,
         // The raw row is stored with the person it became, in the same statement.
         event: event
           ? { kind: "stored", isFirstDelivery: event.status === "received" }
