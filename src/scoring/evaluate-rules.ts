@@ -30,6 +30,17 @@ function fold(text: string): string {
     .trim();
 }
 
+/** Keyword and value lists folded once per rule set (the lists are the rule set's own arrays). */
+const foldedLists = new WeakMap<readonly string[], readonly string[]>();
+function foldedAll(list: readonly string[]): readonly string[] {
+  let folded = foldedLists.get(list);
+  if (!folded) {
+    folded = list.map(fold);
+    foldedLists.set(list, folded);
+  }
+  return folded;
+}
+
 function read(subject: ScoringSubject, path: string): unknown {
   if (path.startsWith("custom.")) return subject.custom?.[path.slice("custom.".length)];
   return subject[path as keyof Omit<ScoringSubject, "custom" | "creatorTier">];
@@ -48,17 +59,16 @@ function points(rule: Rule, subject: ScoringSubject): number {
       if (typeof value !== "string") return 0;
       const haystack = ` ${fold(value).replace(/[^\p{L}\p{N}]+/gu, " ")} `;
       // Whole words (a plural "s" allowed): "casa" matches "casas" but not "casamento".
-      const hit = rule.keywords.some((keyword) => {
-        const word = fold(keyword);
-        return haystack.includes(` ${word} `) || haystack.includes(` ${word}s `);
-      });
+      const hit = foldedAll(rule.keywords).some(
+        (word) => haystack.includes(` ${word} `) || haystack.includes(` ${word}s `),
+      );
       return hit ? rule.points : 0;
     }
     case "in_list": {
       const value = read(subject, rule.field);
       if (typeof value !== "string") return 0;
       const folded = fold(value);
-      return rule.values.some((item) => fold(item) === folded) ? rule.points : 0;
+      return foldedAll(rule.values).includes(folded) ? rule.points : 0;
     }
     case "bands": {
       const raw = read(subject, rule.field);
