@@ -4,6 +4,7 @@ import { AppHeader } from "./components/app-header.tsx";
 import { EmptyState } from "./components/status-states.tsx";
 import { useLanguage, useT } from "./i18n.ts";
 import { AdLibraryPage } from "./pages/ad-library/ad-library-page.tsx";
+import { AutomationPage } from "./pages/automation/automation-page.tsx";
 import { ConnectionsPage } from "./pages/connections/connections-page.tsx";
 import { DealsPage } from "./pages/deals/deals-page.tsx";
 import { EnrichmentPage } from "./pages/enrichment/enrichment-page.tsx";
@@ -65,6 +66,7 @@ function RoutedPage({ route }: { route: Route }) {
   if (section === "outbound" && !id) return <OutboundPage />;
   if (section === "ad-library" && !id) return <AdLibraryPage />;
   if (section === "partner-webhooks" && !id) return <PartnerWebhooksPage />;
+  if (section === "automation" && !extra) return <AutomationPage view={id} />;
   if (section === "settings" && !extra) return <SettingsPage tab={id} />;
   if (!section || section === "login") return null;
   return <NotFound />;

@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from "react";
+import { automationEn, automationPtBR } from "./pages/automation/automation-messages.ts";
 import { dealsEn, dealsPtBR } from "./pages/deals/deals-messages.ts";
 import { myDayEn, myDayPtBR } from "./pages/my-day/my-day-messages.ts";
 import {
@@ -732,6 +733,7 @@ const ptBR = {
   ...realEstatePtBR,
   ...partnerWebhooksPtBR,
   ...settingsPtBR,
+  ...automationPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1454,6 +1456,7 @@ const en: Record<MessageKey, string> = {
   ...realEstateEn,
   ...partnerWebhooksEn,
   ...settingsEn,
+  ...automationEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };

@@ -1,5 +1,6 @@
 import { endSession, useSession } from "../api/session.ts";
 import { setLanguage, useLanguage, useT } from "../i18n.ts";
+import { canReadAutomation } from "../pages/automation/automation-format.ts";
 import { canOpenSettings } from "../pages/settings/settings-format.ts";
 import { TriageNavBadge } from "../pages/triage/triage-nav-badge.tsx";
 import { href, useRoute } from "../router.ts";
@@ -11,6 +12,7 @@ const NAV = [
   { path: "/real-estate", label: "nav.realEstate" },
   { path: "/reports", label: "nav.reports" },
   { path: "/triage", label: "nav.triage" },
+  { path: "/automation", label: "nav.automation" },
   { path: "/events", label: "nav.events" },
   { path: "/connections", label: "nav.connections" },
   { path: "/partner-webhooks", label: "nav.partnerWebhooks" },
@@ -38,7 +40,11 @@ export function AppHeader() {
       </a>
       {session && (
         <nav className="app-nav" aria-label={t("nav.menu")}>
-          {NAV.filter((item) => item.path !== "/settings" || canOpenSettings(session.role)).map((item) => {
+          {NAV.filter(
+            (item) =>
+              (item.path !== "/settings" || canOpenSettings(session.role)) &&
+              (item.path !== "/automation" || canReadAutomation(session.role)),
+          ).map((item) => {
             const active = route.path === item.path || route.path.startsWith(`${item.path}/`);
             return (
               <a
