@@ -1,10 +1,10 @@
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeChatwoot } from "../../test/fake-chatwoot.ts";
 import { startFakeSmtp } from "../../test/fake-smtp.ts";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
+import { connectFakeWhatsApp, deliverMetaWebhook } from "../../test/fake-whatsapp-connection.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { RuleView } from "./manage-rules.ts";
 import type { DispatchView } from "./review-dispatches.ts";
@@ -44,20 +44,7 @@ beforeAll(async () => {
     body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
   });
   hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
-  const meta = await t.request("POST", "/api/v1/connections", {
-    body: {
-      type: "meta",
-      name: "WhatsApp",
-      config: {
-        appSecret: "app-secret",
-        verifyToken: "verify",
-        accessToken: whatsapp.accessToken,
-        phoneNumberId: whatsapp.phoneNumberId,
-      },
-    },
-  });
-  expect(meta.statusCode).toBe(201);
-  metaUrl = (meta.json() as { webhookUrl: string }).webhookUrl;
+  metaUrl = (await connectFakeWhatsApp(t, whatsapp)).webhookUrl;
   const cw = await t.request("POST", "/api/v1/connections", {
     body: {
       type: "chatwoot",
@@ -377,15 +364,7 @@ describe("the dispatch queue", () => {
       value.messages[0].id = id;
       value.messages[0].timestamp = String(Math.floor(Date.parse(FIXED_NOW) / 1000) - minutesAgo * 60);
       value.messages[0].text.body = text;
-      const body = JSON.stringify(payload);
-      return t.request("POST", metaUrl, {
-        token: null,
-        rawBody: body,
-        headers: {
-          "content-type": "application/json",
-          "x-hub-signature-256": `sha256=${createHmac("sha256", "app-secret").update(body).digest("hex")}`,
-        },
-      });
+      return deliverMetaWebhook(t, metaUrl, payload);
     };
     // Marina writes to us: the window is open for 24 hours.
     expect(
@@ -578,15 +557,7 @@ describe("sending safely", () => {
     value.metadata.phone_number_id = whatsapp.phoneNumberId;
     value.statuses[0].id = "wamid.reconciled-1";
     value.statuses[0].biz_opaque_callback_data = `dispatch:${sent?.id}`;
-    const body = JSON.stringify(status);
-    const delivered = await t.request("POST", metaUrl, {
-      token: null,
-      rawBody: body,
-      headers: {
-        "content-type": "application/json",
-        "x-hub-signature-256": `sha256=${createHmac("sha256", "app-secret").update(body).digest("hex")}`,
-      },
-    });
+    const delivered = await deliverMetaWebhook(t, metaUrl, status);
     expect(delivered.statusCode).toBeLessThan(300);
     await t.drain();
     expect((await t.request("GET", `/api/v1/dispatches/${sent?.id}`)).json()).toMatchObject({

@@ -52,13 +52,7 @@ export async function evaluateEvent(deps: Deps, event: AutomationEventInput): Pr
       const outcome =
         context && !failed
           ? await planDispatches(deps, trx, {
-              rule: {
-                id: rule.id,
-                workspaceId: rule.workspace_id,
-                name: rule.name,
-                mode: rule.mode,
-                actions: rule.actions,
-              },
+              rule,
               runId: run.id,
               context,
               causeKey: event.key,

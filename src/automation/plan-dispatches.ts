@@ -18,9 +18,10 @@ import {
 type Executor = Kysely<DB> | Transaction<DB>;
 type TemplateRow = Selectable<AutomationTables["message_templates"]>;
 
+/** The rule as its row reads (evaluate-event.ts and run-scheduled-rule.ts pass it as loaded). */
 export interface PlannedRule {
   id: string;
-  workspaceId: string;
+  workspace_id: string;
   name: string;
   mode: "suggest" | "auto";
   actions: Action[];
@@ -107,7 +108,7 @@ export async function planDispatches(
     if (action.type === "send_whatsapp" || action.type === "send_email" || action.type === "notify_slack") {
       const templateChannel = channel as "whatsapp" | "email" | "slack";
       template = await findTemplate(db, {
-        workspaceId: rule.workspaceId,
+        workspaceId: rule.workspace_id,
         purpose: action.template,
         channel: templateChannel,
         productId: context.product?.id ?? null,
@@ -130,7 +131,7 @@ export async function planDispatches(
     const notBefore = delayMinutes > 0 ? new Date(now.getTime() + delayMinutes * 60_000) : null;
     rows.push({
       id,
-      workspace_id: rule.workspaceId,
+      workspace_id: rule.workspace_id,
       rule_id: rule.id,
       run_id: input.runId,
       contact_id: context.contact.id,
@@ -176,7 +177,7 @@ export async function planDispatches(
       .values(
         newLinks.map((link) => ({
           token: link.token,
-          workspace_id: rule.workspaceId,
+          workspace_id: rule.workspace_id,
           dispatch_id: link.dispatchId,
           contact_id: context.contact.id,
           product_id: context.product?.id ?? null,

@@ -194,13 +194,7 @@ export async function runScheduledRule(
           .executeTakeFirst();
         if (!entered) return;
         const outcome = await planDispatches(deps, trx, {
-          rule: {
-            id: rule.id,
-            workspaceId: rule.workspace_id,
-            name: rule.name,
-            mode: rule.mode,
-            actions: rule.actions,
-          },
+          rule,
           runId: run.id,
           context,
           causeKey: `${match.subjectKey}:${now.toISOString()}`,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
+import { connectFakeWhatsApp } from "../../test/fake-whatsapp-connection.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { RuleView } from "./manage-rules.ts";
 import type { DispatchView } from "./review-dispatches.ts";
@@ -23,19 +24,7 @@ beforeAll(async () => {
     FUNIL_FREQUENCY_CAP: "0/24h",
   });
   workspaceId = t.app.bootstrap.workspaceId;
-  const meta = await t.request("POST", "/api/v1/connections", {
-    body: {
-      type: "meta",
-      name: "WhatsApp",
-      config: {
-        appSecret: "app-secret",
-        verifyToken: "verify",
-        accessToken: whatsapp.accessToken,
-        phoneNumberId: whatsapp.phoneNumberId,
-      },
-    },
-  });
-  expect(meta.statusCode).toBe(201);
+  await connectFakeWhatsApp(t, whatsapp);
   const rules = (await t.request("GET", "/api/v1/automation-rules")).json() as { items: RuleView[] };
   rescueRuleId = rules.items.find((rule) => rule.builtin === "access_rescue")?.id as string;
   const product = await sql<{ id: string }>`
