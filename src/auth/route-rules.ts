@@ -10,6 +10,7 @@ import type { Permission, Role } from "./schemas.ts";
 export type RouteRule = Permission | "signed-in" | "public";
 
 export const ROUTE_RULES = {
+  "GET /api/v1/access-kpis": "leads:read",
   "GET /api/v1/ad-library/advertisers": "leads:read",
   "GET /api/v1/ad-library/runs": "leads:read",
   "POST /api/v1/ad-library/runs": "leads:write",
@@ -70,6 +71,8 @@ export const ROUTE_RULES = {
   "GET /api/v1/enrichment/tiers": "leads:read",
   "PUT /api/v1/enrichment/tiers": "scoring:write",
   "GET /api/v1/enrollments": "leads:read",
+  "PATCH /api/v1/enrollments/:id": "leads:write",
+  "POST /api/v1/enrollments/cohort": "leads:write",
   "GET /api/v1/events": "events:read",
   "GET /api/v1/events/:id": "events:read",
   "POST /api/v1/events/:id/replay": "events:replay",

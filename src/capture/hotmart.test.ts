@@ -174,6 +174,7 @@ describe("hotmart deliveries", () => {
         firstAccessAt: null,
         firstAccessOrigin: null,
         modulesCompleted: 1,
+        cohort: null,
       },
     ]);
     const byContact = await get<PurchaseView>(`/api/v1/purchases?contactId=${marinaId}`);

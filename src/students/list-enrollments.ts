@@ -11,7 +11,15 @@ export async function listEnrollments(
   let query = deps.db
     .withTables<StudentTables>()
     .selectFrom("enrollments")
-    .select(["id", "product_id", "contact_id", "first_access_at", "first_access_origin", "modules_completed"])
+    .select([
+      "id",
+      "product_id",
+      "contact_id",
+      "first_access_at",
+      "first_access_origin",
+      "modules_completed",
+      "cohort",
+    ])
     .where("workspace_id", "=", input.workspaceId);
   if (input.contactId) {
     query = query.where(sql<boolean>`contact_id in ${personContactIds(input.workspaceId, input.contactId)}`);
@@ -26,6 +34,7 @@ export async function listEnrollments(
       firstAccessAt: row.first_access_at?.toISOString() ?? null,
       firstAccessOrigin: row.first_access_origin,
       modulesCompleted: row.modules_completed,
+      cohort: row.cohort,
     })),
   };
 }

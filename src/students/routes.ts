@@ -3,10 +3,20 @@ import { authorize } from "../auth/authorize.ts";
 import { assertContact } from "../contacts/assert-contact.ts";
 import type { Deps } from "../deps.ts";
 import type { HttpServer } from "../platform/http/server.ts";
+import { assignCohort } from "./assign-cohort.ts";
 import { listEnrollments } from "./list-enrollments.ts";
 import { listProducts } from "./list-products.ts";
 import { listPurchases } from "./list-purchases.ts";
-import { ListEnrollmentsQuerySchema, ListPurchasesQuerySchema, UpdateProductSchema } from "./schemas.ts";
+import { reportAccessKpis } from "./report-access-kpis.ts";
+import {
+  AccessKpisQuerySchema,
+  AssignCohortSchema,
+  ListEnrollmentsQuerySchema,
+  ListPurchasesQuerySchema,
+  SetCohortSchema,
+  UpdateProductSchema,
+} from "./schemas.ts";
+import { setEnrollmentCohort } from "./set-enrollment-cohort.ts";
 import { updateProduct } from "./update-product.ts";
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -41,6 +51,62 @@ export function registerStudentRoutes(app: HttpServer, deps: Deps) {
       const principal = authorize(request, "leads:read");
       await assertContact(deps, principal.workspaceId, request.query.contactId);
       return listEnrollments(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.patch(
+    "/api/v1/enrollments/:id",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Put an enrollment in a cohort (turma), or in none (audited)",
+        params: IdParams,
+        body: SetCohortSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:write");
+      return setEnrollmentCohort(deps, {
+        workspaceId: principal.workspaceId,
+        enrollmentId: request.params.id,
+        cohort: request.body.cohort,
+        actor: principal.actor,
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/enrollments/cohort",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Put a product's enrollments that began (were bought) in a date range in a cohort (audited)",
+        body: AssignCohortSchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:write");
+      return assignCohort(deps, {
+        workspaceId: principal.workspaceId,
+        actor: principal.actor,
+        assignment: request.body,
+      });
+    },
+  );
+
+  app.get(
+    "/api/v1/access-kpis",
+    {
+      schema: {
+        tags: ["students"],
+        summary:
+          "Access KPIs per product (and cohort): first accesses by origin, our share, messages sent, clicks, time to access",
+        querystring: AccessKpisQuerySchema,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      return reportAccessKpis(deps, { workspaceId: principal.workspaceId, ...request.query });
     },
   );
 

@@ -135,6 +135,36 @@ export const ListPurchasesQuerySchema = z.object({
 
 export const ListEnrollmentsQuerySchema = z.object({ contactId: z.string().uuid().optional() });
 
+/** A cohort (turma), e.g. "Turma 10". */
+const CohortSchema = z.string().trim().min(1).max(60);
+/** A date (a whole day in the workspace's time zone) or an instant with its offset. */
+const DateOrInstantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const SetCohortSchema = z.object({ cohort: CohortSchema.nullable() }).strict();
+
+/** Every enrollment of a product that began in [from, to] (dates: whole days; instants: `to` excluded). */
+export const AssignCohortSchema = z
+  .object({
+    productId: z.uuid(),
+    from: DateOrInstantSchema,
+    to: DateOrInstantSchema,
+    /** null takes the range out of any cohort. */
+    cohort: CohortSchema.nullable(),
+  })
+  .strict();
+export type AssignCohortInput = z.infer<typeof AssignCohortSchema>;
+
+export const AccessKpisQuerySchema = z.object({
+  productId: z.uuid().optional(),
+  cohort: CohortSchema.optional(),
+  /** `cohort`: a row per product and cohort (null: enrollments in none). */
+  groupBy: z.enum(["product", "cohort"]).default("product"),
+  /** When the enrollments began (their purchase): dates are whole days in the workspace's time zone. */
+  from: DateOrInstantSchema.optional(),
+  to: DateOrInstantSchema.optional(),
+});
+export type AccessKpisQuery = z.infer<typeof AccessKpisQuerySchema>;
+
 export const UpdateProductSchema = z
   .object({
     monitoring: z.boolean().optional(),
@@ -165,6 +195,7 @@ export interface EnrollmentView {
   firstAccessAt: string | null;
   firstAccessOrigin: string | null;
   modulesCompleted: number;
+  cohort: string | null;
 }
 
 export interface ProductView {
