@@ -14,6 +14,7 @@ import { countRows, readRows, UnreadableFileError } from "./read-rows.ts";
 import {
   type ColumnMapping,
   IMPORT_SOURCE,
+  type ImportOptions,
   type ImportRow,
   type ImportsTable,
   importsDb,
@@ -65,6 +66,7 @@ interface Prepared {
 }
 
 type ImportRecord = Pick<ImportsTable, "workspace_id" | "created_by"> & {
+  options: ImportOptions;
   id: string;
   /** An earlier run of this import may have left events after the checkpoint. */
   isResumed: boolean;
