@@ -1,8 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Condition } from "./schemas.ts";
 import { sql } from "kysely";
 import type { Deps } from "../deps.ts";
-import type { AutomationDB } from "./schemas.ts";
+import type { AutomationDB, Condition } from "./schemas.ts";
 import { automationDb } from "./schemas.ts";
 
 /** What a rule's conditions and a template's variables read about one contact (and its product). */
@@ -137,5 +136,9 @@ export async function listeningRules(
     where workspace_id = any(${input.workspaceIds}::uuid[]) and trigger_event = any(${input.events}::text[])
       and trigger_kind = 'event' and enabled and deleted_at is null
   `.execute(executor);
-  return rows.map((row) => ({ workspaceId: row.workspace_id, event: row.trigger_event, conditions: row.conditions }));
+  return rows.map((row) => ({
+    workspaceId: row.workspace_id,
+    event: row.trigger_event,
+    conditions: row.conditions,
+  }));
 }
