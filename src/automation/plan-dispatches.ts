@@ -5,7 +5,7 @@ import type { DB } from "../platform/db/schema.ts";
 import { enqueueMany } from "../platform/queue/queue.ts";
 import { buildTemplateVariables, publicBaseUrl } from "./build-template-variables.ts";
 import type { RuleContext } from "./load-context.ts";
-import { renderTemplate } from "./render-template.ts";
+import { renderTemplate, templateVariables } from "./render-template.ts";
 import {
   type Action,
   type AutomationDB,
@@ -118,7 +118,7 @@ export async function planDispatches(
         continue;
       }
       let link = "";
-      if (template.body.includes("{{link}}") && context.product?.accessUrl) {
+      if (templateVariables(template.body).includes("link") && context.product?.accessUrl) {
         const token = randomBytes(8).toString("base64url");
         links.push({ token, dispatchId: id, target: context.product.accessUrl });
         link = `${publicBaseUrl(deps)}/r/${token}`;
