@@ -13,7 +13,8 @@ import { useBrowserSession } from "./support/browser-session.ts";
  * through the API to fill the queue; then in Chromium: the newest suggestion and its WhatsApp preview, its
  * message edited and approved (the original kept), the rest selected by the product facet (more than a page: "all
  * of this filter") and approved in one batch after the confirmation, a rule switched to automatic after
- * its warning, a scheduled rule run now with its result, and a viewer who sees the queue but no buttons.
+ * its warning, a scheduled rule run now with its result, a message template edited (field error, variables,
+ * preview) and a product's own copy made and deleted, and a viewer who sees the queue but no buttons.
  */
 
 const HOTTOK = "e2e_hottok_9f8e7d6c";
@@ -386,6 +387,69 @@ describe("Automação, in a real browser against the real server", () => {
       await second.getByLabel("Motivo (opcional)").fill("já falamos por telefone");
       await second.getByRole("button", { name: "Confirmar rejeição" }).click();
       await second.locator(".dispatch-status", { hasText: "rejeitado" }).waitFor();
+      expect(nativeDialogs).toEqual([]);
+    });
+
+    it("edits a message template with a preview, and makes and deletes a product's own copy", async () => {
+      const { server, token, newPage, signIn, screenshot } = session();
+      const page = await newPage();
+      watchNativeDialogs(page);
+      await signIn(page);
+      await page.goto(`${server.baseUrl}/#/automation/templates`);
+      const rescue = page.locator("article[data-template-id]", { hasText: "access_rescue" });
+      await rescue.getByText("Vimos que você ainda não acessou {{product}}", { exact: false }).waitFor();
+
+      // An unknown variable: said as typed, refused by the server beside the field.
+      await rescue.getByRole("button", { name: "Editar" }).click();
+      const text = rescue.getByLabel("Texto");
+      await text.fill("Oi, {{first_name}}! Seu acesso a {{produto}} está pronto: ");
+      await rescue.getByText("Variáveis desconhecidas: {{produto}}.").waitFor();
+      await rescue.getByRole("button", { name: "Salvar" }).click();
+      await rescue.locator("label", { hasText: "Texto" }).locator(".field-error").waitFor();
+      expect(await text.getAttribute("aria-invalid")).toBe("true");
+
+      // Fixed with the variable buttons (inserted at the cursor), previewed, saved.
+      await text.fill("Oi, {{first_name}}! Seu acesso a  está pronto: ");
+      await text.evaluate((element: HTMLTextAreaElement) => element.setSelectionRange(33, 33));
+      await rescue.getByRole("button", { name: "produto", exact: true }).click();
+      await rescue.getByRole("button", { name: "link de acesso" }).click();
+      expect(await text.inputValue()).toBe(
+        "Oi, {{first_name}}! Seu acesso a {{product}}{{link}} está pronto: ",
+      );
+      await text.fill("Oi, {{first_name}}! Seu acesso a {{product}} está pronto: {{link}}");
+      await rescue.getByRole("button", { name: "Pré-visualizar" }).click();
+      const preview = rescue.getByTestId("template-preview");
+      await preview
+        .filter({ hasText: "Oi, Marina! Seu acesso a Curso de Fotografia está pronto:" })
+        .waitFor();
+      await screenshot(page, "automation-template-edit.png");
+      await rescue.getByRole("button", { name: "Salvar" }).click();
+      await page.getByText("Modelo “resgate de acesso” (Padrão do workspace) salvo.").waitFor();
+      await rescue.getByText("Seu acesso a {{product}} está pronto", { exact: false }).waitFor();
+
+      // The welcome's own copy for the product, then deleted again.
+      const welcome = page.locator("article[data-template-id]", { hasText: "boas_vindas_aluno" }).first();
+      await welcome.getByRole("button", { name: "Personalizar para um produto" }).click();
+      expect(await welcome.getByLabel("Produto").locator("option:checked").textContent()).toBe(PRODUCT);
+      await welcome.getByLabel("Texto").fill("Bem-vinda ao Clube, {{first_name}}! {{link}}");
+      await welcome.getByRole("button", { name: "Criar modelo" }).click();
+      await page.getByText(`Modelo “boas-vindas” (${PRODUCT}) criado.`).waitFor();
+      const own = page.locator("article[data-template-id]", { hasText: "Bem-vinda ao Clube" });
+      await own.getByText(PRODUCT, { exact: true }).waitFor();
+      const templates = await apiCall<{ items: { purpose: string; productName: string | null }[] }>(
+        server.baseUrl,
+        "GET",
+        "/api/v1/message-templates?channel=whatsapp",
+        { token },
+      );
+      expect(
+        templates.body.items.filter((item) => item.purpose === "welcome").map((item) => item.productName),
+      ).toEqual(expect.arrayContaining([null, PRODUCT]));
+      await own.getByRole("button", { name: "Excluir" }).click();
+      const dialog = page.getByRole("dialog", { name: `Excluir o modelo boas-vindas (${PRODUCT})?` });
+      await dialog.getByRole("button", { name: "Excluir" }).click();
+      await page.getByText("Modelo excluído.").waitFor();
+      expect(await own.count()).toBe(0);
       expect(nativeDialogs).toEqual([]);
     });
 

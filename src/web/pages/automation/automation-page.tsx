@@ -10,12 +10,14 @@ import "./automation.css";
 import { canManageRules, canReadAutomation, canReviewDispatches } from "./automation-format.ts";
 import { QueuePage } from "./queue-page.tsx";
 import { RulesPage } from "./rules-page.tsx";
+import { TemplatesPage } from "./templates-page.tsx";
 
-const VIEWS = ["queue", "rules"] as const;
+const VIEWS = ["queue", "rules", "templates"] as const;
 type View = (typeof VIEWS)[number];
 
 /**
- * Automação: the dispatch queue (what the rules propose, for a person to approve) and the rules. What
+ * Automação: the dispatch queue (what the rules propose, for a person to approve), the rules and the
+ * message templates. What
  * the role may do is read again from GET /api/v1/auth/me (the one kept since login may be out of date).
  */
 export function AutomationPage({ view: segment }: { view: string | undefined }) {
@@ -61,7 +63,9 @@ export function AutomationPage({ view: segment }: { view: string | undefined }) 
           </a>
         ))}
       </nav>
-      {rules.error && !rules.data ? (
+      {view === "templates" ? (
+        <TemplatesPage canManage={canManageRules(role)} />
+      ) : rules.error && !rules.data ? (
         <ProblemAlert error={rules.error} onRetry={rules.reload} />
       ) : view === "rules" ? (
         rules.loading && !rules.data ? (
