@@ -23,6 +23,16 @@ describe("configuration", () => {
       /PORT[\s\S]*FUNIL_LOG_LEVEL/,
     );
   });
+
+  it("reads quiet hours and the frequency cap, or their absence", () => {
+    expect(parseConfig({}).messaging).toMatchObject({
+      quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+      frequencyCap: { max: 3, hours: 24 },
+    });
+    const off = parseConfig({ FUNIL_QUIET_HOURS: "off", FUNIL_FREQUENCY_CAP: "0/24h" }).messaging;
+    expect(off).toMatchObject({ quietHours: null, frequencyCap: null });
+    expect(() => parseConfig({ FUNIL_QUIET_HOURS: "9pm-8am" })).toThrow(/FUNIL_QUIET_HOURS/);
+  });
 });
 
 describe.skipIf(!isPostgres)("roles in separate processes on PostgreSQL", () => {

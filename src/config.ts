@@ -68,10 +68,10 @@ const EnvSchema = z.object({
   FUNIL_WHATSAPP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80),
   /** Hours a suggested dispatch waits for review before it expires. */
   FUNIL_DISPATCH_EXPIRE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
-  /** Hours of the workspace's day when nothing is sent to contacts (HH:MM-HH:MM; empty: none). */
+  /** Hours of the workspace's day when nothing is sent to contacts (HH:MM-HH:MM; `off`: none). */
   FUNIL_QUIET_HOURS: z
     .string()
-    .regex(/^$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "HH:MM-HH:MM")
+    .regex(/^off$|^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "HH:MM-HH:MM, or off")
     .default("21:00-08:00"),
   /** At most N messages to one contact per H hours (N/Hh; 0/24h: no cap). */
   FUNIL_FREQUENCY_CAP: z
@@ -226,7 +226,7 @@ export function parseConfig(env: Env) {
 
 export type Config = ReturnType<typeof parseConfig>;
 
-/** "21:00-08:00" → minutes of the day where the quiet span starts and ends (it may wrap midnight). */
+/** "21:00-08:00" → minutes of the day where the quiet span starts and ends (it may wrap midnight); "off" → none. */
 function parseQuietHours(text: string): { startMinute: number; endMinute: number } | null {
   const match = /^(\d\d):(\d\d)-(\d\d):(\d\d)$/.exec(text);
   if (!match) return null;

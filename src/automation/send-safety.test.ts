@@ -20,7 +20,7 @@ beforeAll(async () => {
   t = await createTestApp({
     FUNIL_META_GRAPH_URL: whatsapp.url,
     FUNIL_WHATSAPP_RATE_PER_SECOND: "1000",
-    FUNIL_QUIET_HOURS: "",
+    FUNIL_QUIET_HOURS: "off",
     FUNIL_FREQUENCY_CAP: "0/24h",
   });
   workspaceId = t.app.bootstrap.workspaceId;

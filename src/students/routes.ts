@@ -4,7 +4,9 @@ import { assertContact } from "../contacts/assert-contact.ts";
 import type { Deps } from "../deps.ts";
 import type { HttpServer } from "../platform/http/server.ts";
 import { assignCohort } from "./assign-cohort.ts";
+import { listAccessLog } from "./list-access-log.ts";
 import { listEnrollments } from "./list-enrollments.ts";
+import { listOffers } from "./list-offers.ts";
 import { listProducts } from "./list-products.ts";
 import { listPurchases } from "./list-purchases.ts";
 import { reportAccessKpis } from "./report-access-kpis.ts";
@@ -51,6 +53,36 @@ export function registerStudentRoutes(app: HttpServer, deps: Deps) {
       const principal = authorize(request, "leads:read");
       await assertContact(deps, principal.workspaceId, request.query.contactId);
       return listEnrollments(deps, { workspaceId: principal.workspaceId, ...request.query });
+    },
+  );
+
+  app.get(
+    "/api/v1/enrollments/:id/access-log",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "An enrollment's access log: purchases, our messages, link clicks, first access, modules",
+        params: IdParams,
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      return listAccessLog(deps, { workspaceId: principal.workspaceId, enrollmentId: request.params.id });
+    },
+  );
+
+  app.get(
+    "/api/v1/offers",
+    {
+      schema: {
+        tags: ["students"],
+        summary: "Offers per product: purchases, active, refunded, revenue",
+        querystring: z.object({ productId: z.string().uuid().optional() }),
+      },
+    },
+    async (request) => {
+      const principal = authorize(request, "leads:read");
+      return listOffers(deps, { workspaceId: principal.workspaceId, productId: request.query.productId });
     },
   );
 
