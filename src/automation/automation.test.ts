@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeChatwoot } from "../../test/fake-chatwoot.ts";
+import { startFakeSlack } from "../../test/fake-slack.ts";
 import { startFakeSmtp } from "../../test/fake-smtp.ts";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp, deliverMetaWebhook } from "../../test/fake-whatsapp-connection.ts";
@@ -22,6 +23,7 @@ let t: TestApp;
 let whatsapp: Awaited<ReturnType<typeof startFakeWhatsApp>>;
 let chatwoot: Awaited<ReturnType<typeof startFakeChatwoot>>;
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
+let slack: Awaited<ReturnType<typeof startFakeSlack>>;
 let hotmartUrl: string;
 let metaUrl: string;
 
@@ -33,10 +35,11 @@ beforeAll(async () => {
     conversations: { 42: ["aluno"] },
   });
   smtp = await startFakeSmtp();
+  slack = await startFakeSlack();
   t = await createTestApp({
     FUNIL_META_GRAPH_URL: whatsapp.url,
     FUNIL_SMTP_URL: smtp.url,
-    FUNIL_FETCH_ALLOW_HOSTS: chatwoot.host,
+    FUNIL_FETCH_ALLOW_HOSTS: `${chatwoot.host},${slack.host}`,
     FUNIL_WHATSAPP_RATE_PER_SECOND: "400",
     PUBLIC_URL: "https://funil.example",
   });
@@ -60,6 +63,7 @@ afterAll(async () => {
   await whatsapp.close();
   await chatwoot.close();
   await smtp.close();
+  await slack.close();
 });
 
 /** A Hotmart event as another one: its own id, buyer and transaction. */
@@ -436,6 +440,10 @@ describe("the dispatch queue", () => {
     await t.drain();
     const suggested = await dispatches(`&status=pending&ruleId=${hot.id}`);
     expect(suggested.map((item) => item.channel).sort()).toEqual(["deal", "slack", "task", "webhook"]);
+    const slackConnection = await t.request("POST", "/api/v1/connections", {
+      body: { type: "slack", name: "Vendas no Slack", config: { webhookUrl: slack.url } },
+    });
+    expect(slackConnection.statusCode).toBe(201);
     const pipeline = await t.request("POST", "/api/v1/pipelines", {
       body: { name: "Vendas", template: "real-estate" },
     });
@@ -452,6 +460,13 @@ describe("the dispatch queue", () => {
       ["task", "sent", null],
       ["webhook", "sent", null],
     ]);
+    // Sales heard about it on Slack, with a link to the lead and no personal data.
+    expect(slack.messages.map((message) => message.text)).toEqual([
+      expect.stringMatching(
+        /^🔥 Lead quente \(typeform\), pontuação \d+\. Abrir: https:\/\/funil\.example\/leads\/[0-9a-f-]{36}$/,
+      ),
+    ]);
+    expect(slack.unexpected).toEqual([]);
     const rafael = await contactId("rafael@example.com");
     const { rows: tasks } = await sql`select title, due_at from tasks where contact_id = ${rafael}`.execute(
       t.app.deps.db,

@@ -149,7 +149,8 @@ export const BUILTIN_TEMPLATES: readonly BuiltinTemplate[] = [
     purpose: "hot_lead",
     channel: "slack",
     category: "transactional",
-    body: "🔥 Lead quente: {{name}} ({{source}}), pontuação {{score}}. Abrir: {{lead_url}}",
+    // No name or contact details: the alert list and Slack are no place for personal data; the link is.
+    body: "🔥 Lead quente ({{source}}), pontuação {{score}}. Abrir: {{lead_url}}",
   },
   {
     purpose: "nurture",
