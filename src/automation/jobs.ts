@@ -30,8 +30,11 @@ export function automationJobs(deps: Deps) {
     defineJob({
       name: SEND_DISPATCH_JOB,
       schema: SendDispatchJobSchema,
-      // A batch is claimed at once and sent at the channel's rate (80/s on WhatsApp by default).
+      // A batch is claimed at once and sent at the channel's rate (80/s on WhatsApp by default). Two
+      // batches in flight on PostgreSQL: the next one is claimed and checked while the last sends of
+      // the one before go out, so the rate does not dip between batches (one on PGlite).
       batchSize: 200,
+      concurrency: 2,
       retryLimit: 3,
       retryDelaySeconds: 10,
       handleBatch: async (jobs) => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Selectable, sql } from "kysely";
 import { addConversationLabels, ChatwootError } from "../adapters/chatwoot/add-conversation-labels.ts";
 import { ChatwootConfigSchema } from "../adapters/chatwoot/schemas.ts";
@@ -85,6 +86,20 @@ function batchResources(deps: Deps) {
         }),
       ),
     timeZone: (workspaceId: string) => once(`tz:${workspaceId}`, () => workspaceTimeZone(deps, workspaceId)),
+    /** The dispatch's template and its product's WhatsApp welcome, read once per batch (mostly one rule). */
+    template: (row: DispatchRow) =>
+      row.template_id
+        ? once(`template:${row.template_id}`, () => templateOf(deps, row))
+        : Promise.resolve(null),
+    productWelcome: (productId: string) =>
+      once(`product:${productId}`, async () => {
+        const product = await automationDb(deps.db)
+          .selectFrom("products")
+          .select("welcome_template")
+          .where("id", "=", productId)
+          .executeTakeFirst();
+        return product?.welcome_template ?? null;
+      }),
     /** A template's attachment, read once per batch from the file store (or a path from before 0023). */
     attachment: (templateId: string, template: Parameters<typeof readTemplateAttachment>[1]) =>
       once(`attachment:${templateId}`, () => readTemplateAttachment(deps, template)),
@@ -146,18 +161,10 @@ async function templateOf(deps: Deps, row: DispatchRow) {
 /** Sends a message to the contact (WhatsApp or e-mail), after the guardrails, re-read right now. */
 async function sendToContact(deps: Deps, resources: Resources, row: DispatchRow): Promise<Outcome> {
   const channel = row.channel as "whatsapp" | "email";
-  const template = await templateOf(deps, row);
+  const template = await resources.template(row);
   // An edited message is no longer the approved template's text: it can only go as free text.
   const productWelcome =
-    row.product_id && channel === "whatsapp"
-      ? ((
-          await automationDb(deps.db)
-            .selectFrom("products")
-            .select("welcome_template")
-            .where("id", "=", row.product_id)
-            .executeTakeFirst()
-        )?.welcome_template ?? null)
-      : null;
+    row.product_id && channel === "whatsapp" ? await resources.productWelcome(row.product_id) : null;
   const templateName =
     channel === "whatsapp" && row.original_body === null
       ? row.action.type === "send_whatsapp" && row.action.template === "welcome" && productWelcome
@@ -474,26 +481,43 @@ export async function sendDispatches(deps: Deps, dispatchIds: string[]): Promise
     .execute();
   if (claimed.length === 0) return;
   const resources = batchResources(deps);
+  // Lanes, each taking the next dispatch once its last one is recorded, so that each one's lookups run
+  // right before its send (the whole batch's first query, then its second, … would hold the first
+  // send until every lookup of the batch is done). One second of the channel's rate keeps WhatsApp at
+  // its rate at a real API's latency; the lanes start one slot apart, so their lookups queue no deeper.
+  const perSecond = Math.max(8, deps.config.messaging.whatsappRatePerSecond);
+  const lanes = Math.min(claimed.length, perSecond);
+  let next = 0;
+  const errors: unknown[] = [];
   try {
     await Promise.all(
-      claimed.map(async (row) => {
-        let outcome: Outcome;
-        try {
-          outcome =
-            row.channel === "whatsapp" || row.channel === "email"
-              ? await sendToContact(deps, resources, row)
-              : await runAction(deps, resources, row);
-        } catch (error) {
-          deps.log.error(
-            { dispatchId: row.id, err: error instanceof Error ? error.name : "error" },
-            "dispatch failed",
-          );
-          outcome = { kind: "retry", error: "internal", afterMs: 2 ** row.attempts * 1000 };
+      Array.from({ length: lanes }, async (_, lane) => {
+        if (lane > 0) await sleep((lane * 1000) / perSecond);
+        for (let row = claimed[next++]; row !== undefined; row = claimed[next++]) {
+          // An outcome that could not be recorded fails the job once the batch is done.
+          await sendOne(row).catch((error: unknown) => errors.push(error));
         }
-        await finish(deps, row, outcome);
       }),
     );
   } finally {
     resources.close();
+  }
+  if (errors.length > 0) throw errors[0];
+
+  async function sendOne(row: DispatchRow): Promise<void> {
+    let outcome: Outcome;
+    try {
+      outcome =
+        row.channel === "whatsapp" || row.channel === "email"
+          ? await sendToContact(deps, resources, row)
+          : await runAction(deps, resources, row);
+    } catch (error) {
+      deps.log.error(
+        { dispatchId: row.id, err: error instanceof Error ? error.name : "error" },
+        "dispatch failed",
+      );
+      outcome = { kind: "retry", error: "internal", afterMs: 2 ** row.attempts * 1000 };
+    }
+    await finish(deps, row, outcome);
   }
 }
