@@ -15,6 +15,7 @@ import { type GeneratedCsv, writeLeadsCsv } from "./fake-csv.ts";
 import { createLeadFactory } from "./fake-leads.ts";
 import { type BaselineResult, runPgliteBaseline, runPostgresBaseline } from "./import-baseline.ts";
 import { type LoadRequest, type LoadResult, runLoad } from "./load.ts";
+import { measureDispatch } from "./measure-dispatch.ts";
 import {
   type DrainRate,
   type DrainSample,
@@ -41,6 +42,10 @@ const USAGE = `npm run bench -- [options]      (or: funil bench [options])
   --import-rows N     rows of the generated CSV for import.rows (default 1000000; quick: 15000 on PostgreSQL, 10000 embedded)
   --enrichment N      contacts for enrichment.rate (default 10000, quick 120) against a fake provider
                       answering in 50 ms that allows --enrichment-rate R requests/s (default 100, quick 40)
+  --dispatches N      approved WhatsApp dispatches for dispatch.rate (default 10000, quick 400) against a
+                      fake WhatsApp allowing --dispatch-rate R messages/s (default 80)
+  --only NAMES        only these of the results measured on their own, comma-separated:
+                      enrichment.rate, dispatch.rate (the others always run together)
   --profile DIR       write V8 CPU profiles of the server processes to DIR/<process>/ and print each
                       window's offsets; read them with
                       tsx bench/summarize-profile.ts DIR/funil-intake --from A --to B
@@ -66,7 +71,14 @@ interface BenchOptions {
   importRows: number;
   /** enrichment.rate: contacts, and the fake provider's requests per second. */
   enrichment: { contacts: number; ratePerSecond: number };
+  /** dispatch.rate: approved dispatches, and the messages per second the fake WhatsApp allows. */
+  dispatch: { dispatches: number; ratePerSecond: number };
+  /** --only: the standalone results to run (null: everything). */
+  only: Set<StandaloneResult> | null;
 }
+
+const STANDALONE_RESULTS = ["enrichment.rate", "dispatch.rate"] as const;
+type StandaloneResult = (typeof STANDALONE_RESULTS)[number];
 
 function parseOptions(args: string[]): BenchOptions | string {
   let values: {
@@ -79,6 +91,9 @@ function parseOptions(args: string[]): BenchOptions | string {
     "import-rows"?: string;
     enrichment?: string;
     "enrichment-rate"?: string;
+    dispatches?: string;
+    "dispatch-rate"?: string;
+    only?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -93,6 +108,9 @@ function parseOptions(args: string[]): BenchOptions | string {
         "import-rows": { type: "string" },
         enrichment: { type: "string" },
         "enrichment-rate": { type: "string" },
+        dispatches: { type: "string" },
+        "dispatch-rate": { type: "string" },
+        only: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -126,6 +144,23 @@ function parseOptions(args: string[]): BenchOptions | string {
   if (!Number.isFinite(enrichmentRate) || enrichmentRate < 1 || enrichmentRate > 2_000) {
     return `--enrichment-rate: 1 to 2000\n\n${USAGE}`;
   }
+  const dispatches = values.dispatches ? Number(values.dispatches) : quick ? 400 : 10_000;
+  const dispatchRate = values["dispatch-rate"] ? Number(values["dispatch-rate"]) : 80;
+  if (!Number.isInteger(dispatches) || dispatches < 10 || dispatches > 1_000_000) {
+    return `--dispatches: 10 to 1000000\n\n${USAGE}`;
+  }
+  if (!Number.isInteger(dispatchRate) || dispatchRate < 1 || dispatchRate > 1_000) {
+    return `--dispatch-rate: 1 to 1000 (FUNIL_WHATSAPP_RATE_PER_SECOND)\n\n${USAGE}`;
+  }
+  let only: Set<StandaloneResult> | null = null;
+  if (values.only !== undefined) {
+    const names = values.only.split(",").map((name) => name.trim());
+    const unknown = names.filter((name) => !(STANDALONE_RESULTS as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) {
+      return `--only: ${STANDALONE_RESULTS.join(", ")} (not ${unknown.join(", ")})\n\n${USAGE}`;
+    }
+    only = new Set(names as StandaloneResult[]);
+  }
   return {
     quick,
     json: values.json ?? false,
@@ -140,6 +175,8 @@ function parseOptions(args: string[]): BenchOptions | string {
     drainMaxSeconds: quick ? 10 : 30,
     importRows,
     enrichment: { contacts: enrichmentContacts, ratePerSecond: enrichmentRate },
+    dispatch: { dispatches, ratePerSecond: dispatchRate },
+    only,
   };
 }
 
@@ -702,7 +739,13 @@ export async function runBench(args: string[]): Promise<number> {
     () => controller.abort(new Error(`the run took longer than ${options.deadlineSeconds} s`)),
     options.deadlineSeconds * 1000,
   );
-  const onSignal = (name: NodeJS.Signals) => controller.abort(new Error(`interrupted by ${name}`));
+  // The standalone results run after the deadline's window and stop only for a signal.
+  const interrupted = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    const reason = new Error(`interrupted by ${name}`);
+    controller.abort(reason);
+    interrupted.abort(reason);
+  };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
 
@@ -714,26 +757,58 @@ export async function runBench(args: string[]): Promise<number> {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
     });
     aborted.catch(() => undefined);
-    const { results, problems } = await Promise.race([
-      measure(options, database, controller.signal, progress),
-      aborted,
-    ]);
-    // enrichment.rate: the real pipeline in this process, against a paced fake provider.
-    progress(
-      `enrichment.rate: ${options.enrichment.contacts} contacts at ${options.enrichment.ratePerSecond} requests/s`,
-    );
-    const enrichment = await measureEnrichment({
-      contacts: options.enrichment.contacts,
-      ratePerSecond: options.enrichment.ratePerSecond,
-    });
-    progress(
-      `enrichment.rate: ${enrichment.enriched}/${enrichment.contacts} enriched in ${enrichment.seconds} s, ` +
-        `${enrichment.requests} requests, ${enrichment.overBudget} over budget, ${enrichment.lost} lost`,
-    );
-    if (enrichment.lost > 0) problems.push(`enrichment.rate: ${enrichment.lost} contacts not enriched`);
-    if (enrichment.overBudget > 0)
-      problems.push(`enrichment.rate: ${enrichment.overBudget} requests over budget`);
-    results.push(result("enrichment.rate", "contacts/s", enrichment.value, enrichment.baseline, "higher"));
+    const { results, problems } = options.only
+      ? { results: [] as BenchResult[], problems: [] as string[] }
+      : await Promise.race([measure(options, database, controller.signal, progress), aborted]);
+    const runs = (name: StandaloneResult) => options.only === null || options.only.has(name);
+    if (runs("enrichment.rate")) {
+      // enrichment.rate: the real pipeline in this process, against a paced fake provider.
+      progress(
+        `enrichment.rate: ${options.enrichment.contacts} contacts at ${options.enrichment.ratePerSecond} requests/s`,
+      );
+      const enrichment = await measureEnrichment({
+        contacts: options.enrichment.contacts,
+        ratePerSecond: options.enrichment.ratePerSecond,
+      });
+      progress(
+        `enrichment.rate: ${enrichment.enriched}/${enrichment.contacts} enriched in ${enrichment.seconds} s, ` +
+          `${enrichment.requests} requests, ${enrichment.overBudget} over budget, ${enrichment.lost} lost`,
+      );
+      if (enrichment.lost > 0) problems.push(`enrichment.rate: ${enrichment.lost} contacts not enriched`);
+      if (enrichment.overBudget > 0)
+        problems.push(`enrichment.rate: ${enrichment.overBudget} requests over budget`);
+      results.push(result("enrichment.rate", "contacts/s", enrichment.value, enrichment.baseline, "higher"));
+    }
+    if (runs("dispatch.rate")) {
+      // dispatch.rate: a Funil child sending approved dispatches to a fake WhatsApp in this process.
+      progress(
+        `dispatch.rate: ${options.dispatch.dispatches} dispatches at ${options.dispatch.ratePerSecond} messages/s`,
+      );
+      const dispatch = await measureDispatch({
+        dispatches: options.dispatch.dispatches,
+        ratePerSecond: options.dispatch.ratePerSecond,
+        ...(options.profileDir
+          ? { nodeArgs: ["--cpu-prof", "--cpu-prof-dir", join(options.profileDir, "funil-dispatch")] }
+          : {}),
+        signal: interrupted.signal,
+        progress,
+      });
+      progress(
+        `dispatch.rate: ${dispatch.value} messages/s (${dispatch.ratio} of ${dispatch.baseline}); ` +
+          `${dispatch.delivered}/${dispatch.dispatches} delivered, ${dispatch.sent} sent ${JSON.stringify(dispatch.statuses)}, ` +
+          `${dispatch.duplicates} duplicates, ${dispatch.lost} lost, ${dispatch.rateLimited} answered 429; ` +
+          `approved in ${dispatch.approveSeconds} s, first message at ${dispatch.firstMessageSeconds} s, ` +
+          `last at ${dispatch.lastMessageSeconds} s (${dispatch.endToEndRate}/s from the approval); ` +
+          `${dispatch.stalls.count} gaps over 4 slots (longest ${dispatch.stalls.longestMs} ms, ${dispatch.stalls.seconds} s in all)`,
+      );
+      if (dispatch.duplicates > 0) problems.push(`dispatch.rate: ${dispatch.duplicates} duplicate messages`);
+      if (dispatch.lost > 0) problems.push(`dispatch.rate: ${dispatch.lost} dispatches not sent`);
+      if (dispatch.rateLimited > 0)
+        problems.push(`dispatch.rate: ${dispatch.rateLimited} sends answered 429 (over the allowed rate)`);
+      if (dispatch.unexpected > 0)
+        problems.push(`dispatch.rate: ${dispatch.unexpected} requests the fake WhatsApp could not read`);
+      results.push(result("dispatch.rate", "messages/s", dispatch.value, dispatch.baseline, "higher"));
+    }
     const mode = database.kind === "postgres" ? "PostgreSQL" : "embedded PGlite";
     if (!options.json) {
       console.log(
@@ -743,7 +818,8 @@ export async function runBench(args: string[]): Promise<number> {
       console.log(formatTable(results));
       console.log(
         "\nbaselines: intake and p99 against a bare Fastify + one INSERT on the same database;" +
-          "\npipeline.processing against webhook.intake (≥ 1 means processing keeps up with intake).\n",
+          "\npipeline.processing against webhook.intake (≥ 1 means processing keeps up with intake);" +
+          "\nenrichment.rate and dispatch.rate against the rate their fake provider allows.\n",
       );
     }
     for (const problem of problems) progress(`WARNING ${problem}`);
