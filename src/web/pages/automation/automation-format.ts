@@ -350,8 +350,14 @@ function valueInWords(field: string, value: Condition["value"], t: Translate): s
   if (Array.isArray(value)) return value.map((item) => valueInWords(field, item, t)).join(", ");
   if (typeof value === "boolean") return t(value ? "common.yes" : "common.no");
   if (value === undefined) return "";
-  if (field.endsWith("temperature") && typeof value === "string") {
+  if ((field.endsWith("temperature") || field === "event.previous") && typeof value === "string") {
     return known(`temperature.${value}`, value, t);
+  }
+  if (field === "event.kind" && typeof value === "string") {
+    return known(`automation.stageKind.${value}`, value, t);
+  }
+  if (field === "event.origin" && typeof value === "string") {
+    return known(`automation.origin.${value}`, value, t);
   }
   return String(value);
 }
