@@ -71,7 +71,13 @@ export function AutomationPage({ view: segment }: { view: string | undefined }) 
         rules.loading && !rules.data ? (
           <LoadingState />
         ) : (
-          <RulesPage rules={items} canManage={canManageRules(role)} onChanged={replaceRule} />
+          <RulesPage
+            rules={items}
+            canManage={canManageRules(role)}
+            onChanged={replaceRule}
+            onAdded={(created) => rules.setData({ items: [...items, created] })}
+            onRemoved={(id) => rules.setData({ items: items.filter((item) => item.id !== id) })}
+          />
         )
       ) : (
         <QueuePage canReview={canReviewDispatches(role)} rules={items} onDecided={rules.reload} />

@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { RuleView } from "../../../automation/manage-rules.ts";
 import type { RunSummary } from "../../../automation/run-scheduled-rule.ts";
 import { api } from "../../api/client.ts";
@@ -15,27 +15,57 @@ import {
   triggerInWords,
 } from "./automation-format.ts";
 import { ConfirmDialog } from "./confirm-dialog.tsx";
+import { RuleForm } from "./rule-form.tsx";
 import { RuleRuns } from "./rule-runs.tsx";
 
 interface Props {
   rule: RuleView;
   canManage: boolean;
   onChanged: (next: RuleView) => void;
+  /** Saved from the edit form (onChanged is called too). */
+  onEdited?: (next: RuleView) => void;
+  /** Deleted (a person's rule; built-ins are only switched off). */
+  onDeleted?: (rule: RuleView) => void;
 }
 
 /**
  * One rule: what starts it and what it does, in words; Sugerir / Automático (automatic asks first), on or
- * off, what waits in the queue, "Executar agora" for a scheduled rule, and its run history.
+ * off, what waits in the queue, "Executar agora" for a scheduled rule, and its run history. "Editar"
+ * opens the rule form in the card; a person's rule (not a built-in) has "Excluir", after a confirmation.
  */
-export function RuleCard({ rule, canManage, onChanged }: Props) {
+export function RuleCard({ rule, canManage, onChanged, onEdited, onDeleted }: Props) {
   const t = useT();
   const acting = useSubmit();
   const [askAuto, setAskAuto] = useState(false);
   const [lastRun, setLastRun] = useState<RunSummary | null>(null);
   const [showRuns, setShowRuns] = useState(false);
   const [runsVersion, setRunsVersion] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [askDelete, setAskDelete] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const focusEdit = useRef(false);
   const titleId = useId();
   const runsId = useId();
+
+  // The form closed: the focus goes back to "Editar".
+  useEffect(() => {
+    if (editing || !focusEdit.current) return;
+    focusEdit.current = false;
+    editButton.current?.focus();
+  }, [editing]);
+
+  function closeForm() {
+    focusEdit.current = true;
+    setEditing(false);
+  }
+
+  async function remove() {
+    const done = await acting.run(async () => {
+      await api(`/api/v1/automation-rules/${rule.id}`, { method: "DELETE" });
+    }, "delete");
+    setAskDelete(false);
+    if (done) onDeleted?.(rule);
+  }
 
   async function patch(change: Partial<Pick<RuleView, "mode" | "enabled">>, key: string) {
     await acting.run(async () => {
@@ -70,6 +100,31 @@ export function RuleCard({ rule, canManage, onChanged }: Props) {
       {t(`automation.mode.${mode}`)}
     </button>
   );
+
+  if (editing) {
+    return (
+      <article
+        className="card rule-item is-editing"
+        data-rule-id={rule.id}
+        data-builtin={rule.builtin ?? undefined}
+        aria-labelledby={titleId}
+      >
+        <header className="rule-item-head">
+          <h3 id={titleId}>{rule.name}</h3>
+          {rule.builtin && <span className="badge">{t("automation.rules.builtin")}</span>}
+        </header>
+        <RuleForm
+          editing={rule}
+          onCancel={closeForm}
+          onSaved={(saved) => {
+            closeForm();
+            onChanged(saved);
+            onEdited?.(saved);
+          }}
+        />
+      </article>
+    );
+  }
 
   return (
     <article
@@ -195,6 +250,27 @@ export function RuleCard({ rule, canManage, onChanged }: Props) {
           >
             {showRuns ? t("automation.rules.hideRuns") : t("automation.rules.showRuns")}
           </button>
+          {canManage && (
+            <button
+              type="button"
+              ref={editButton}
+              className="button button-small"
+              disabled={acting.busy}
+              onClick={() => setEditing(true)}
+            >
+              {t("common.edit")}
+            </button>
+          )}
+          {canManage && rule.builtin === null && (
+            <button
+              type="button"
+              className="button button-ghost button-small"
+              disabled={acting.busy}
+              onClick={() => setAskDelete(true)}
+            >
+              {t("common.delete")}
+            </button>
+          )}
         </div>
       </div>
 
@@ -220,6 +296,17 @@ export function RuleCard({ rule, canManage, onChanged }: Props) {
         }}
       >
         <p>{t("automation.rules.confirmAutoBody")}</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={askDelete}
+        danger
+        title={t("automation.ruleForm.confirmDelete", { name: rule.name })}
+        confirmLabel={t("common.delete")}
+        busy={acting.busyKey === "delete"}
+        onCancel={() => setAskDelete(false)}
+        onConfirm={() => void remove()}
+      >
+        <p>{t("automation.ruleForm.confirmDeleteBody")}</p>
       </ConfirmDialog>
     </article>
   );
