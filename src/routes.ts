@@ -1,5 +1,6 @@
 import { registerAdLibraryRoutes } from "./ad-library/routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
+import { registerValueReportRoutes } from "./analytics/value-report-routes.ts";
 import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
 import { registerAutomationRoutes } from "./automation/routes.ts";
@@ -37,4 +38,5 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerAuditRoutes(app, deps);
   registerPartnerWebhookRoutes(app, deps);
   registerAutomationRoutes(app, deps);
+  registerValueReportRoutes(app, deps);
 }

@@ -33,7 +33,8 @@ function renderMatrix(): string {
     "and checked by `src/auth/authorization-matrix.test.ts`, which calls every route as every role",
     "(`npx vitest run src/auth/authorization-matrix.test.ts -u` rewrites this file).",
     "",
-    "Sales see and change only the deals they own; a viewer reads only.",
+    "Sales see and change only the deals they own; a viewer reads only; a client sees only the",
+    "proof-of-value dashboard (and who they are).",
     "",
     `| route | rule | ${ROLES.join(" | ")} |`,
     `|---|---|${ROLES.map(() => "---").join("|")}|`,
@@ -111,6 +112,14 @@ describe("the authorization matrix (role × route)", () => {
       expect(wrong).toEqual([]);
     });
   }
+
+  it("leaves a client the login, who they are and the proof-of-value dashboard, nothing else", () => {
+    expect(ROUTES.filter((route) => allowedRoles(route).includes("client"))).toEqual([
+      "GET /api/v1/analytics/proof-of-value",
+      "POST /api/v1/auth/login",
+      "GET /api/v1/auth/me",
+    ]);
+  });
 
   it("is written down in docs/authorization-matrix.md", async () => {
     await expect(renderMatrix()).toMatchFileSnapshot("../../docs/authorization-matrix.md");

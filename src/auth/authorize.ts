@@ -8,6 +8,13 @@ declare module "fastify" {
   }
 }
 
+/** The caller, whatever their role (401 if anonymous): for routes every member may call. */
+export function signedIn(request: FastifyRequest): Principal {
+  const principal = request.principal;
+  if (!principal) throw new AppError("unauthorized", "Sign in or send an API key");
+  return principal;
+}
+
 /** The caller, who must hold `permission` in their workspace (403 otherwise, 401 if anonymous). */
 export function authorize(request: FastifyRequest, permission: Permission): Principal {
   const principal = request.principal;

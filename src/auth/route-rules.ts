@@ -2,10 +2,10 @@ import type { Permission, Role } from "./schemas.ts";
 
 /**
  * What each API route asks of its caller, as data: a permission (PERMISSIONS says which roles hold
- * it), "signed-in" (any member; the handler decides further) or "public". It is enforced before the
- * body is validated (app.ts), so a caller without the right learns nothing about the route's input,
- * and src/auth/authorization-matrix.test.ts runs every route against every role. A route missing from
- * here fails that test.
+ * it), "signed-in" (any member, a client too; the handler decides further) or "public". It is
+ * enforced before the body is validated (app.ts), so a caller without the right learns nothing about
+ * the route's input, and src/auth/authorization-matrix.test.ts runs every route against every role.
+ * A route missing from here fails that test.
  */
 export type RouteRule = Permission | "signed-in" | "public";
 
@@ -18,6 +18,9 @@ export const ROUTE_RULES = {
   "GET /api/v1/ad-library/settings": "leads:read",
   "PUT /api/v1/ad-library/settings": "leads:write",
   "GET /api/v1/alerts": "events:read",
+  "GET /api/v1/analytics/automation": "analytics:read",
+  "GET /api/v1/analytics/proof-of-value": "analytics:proof",
+  "GET /api/v1/analytics/tags": "analytics:read",
   "GET /api/v1/api-keys": "workspace:manage",
   "POST /api/v1/api-keys": "workspace:manage",
   "DELETE /api/v1/api-keys/:id": "workspace:manage",
@@ -177,11 +180,11 @@ export const ROUTE_RULES = {
   "GET /api/v1/webhook-endpoints/:id/deliveries": "webhooks:manage",
   "POST /api/v1/webhook-endpoints/:id/rotate-secret": "webhooks:manage",
   "POST /api/v1/webhook-endpoints/:id/test": "webhooks:manage",
-  "GET /api/v1/workspaces": "signed-in",
-  "POST /api/v1/workspaces": "signed-in",
-  "GET /api/v1/workspaces/:id/members": "signed-in",
-  "POST /api/v1/workspaces/:id/members": "signed-in",
-  "DELETE /api/v1/workspaces/:id/members/:userId": "signed-in",
+  "GET /api/v1/workspaces": "leads:read",
+  "POST /api/v1/workspaces": "leads:read",
+  "GET /api/v1/workspaces/:id/members": "leads:read",
+  "POST /api/v1/workspaces/:id/members": "leads:read",
+  "DELETE /api/v1/workspaces/:id/members/:userId": "leads:read",
 } as const satisfies Record<string, RouteRule>;
 
 /**

@@ -1,6 +1,10 @@
 import { z } from "zod";
 
-export const ROLES = ["admin", "manager", "sales", "cs", "viewer"] as const;
+/**
+ * `client` ("cliente"): an agency's client, who sees only the proof-of-value dashboard of its workspace
+ * (analytics:proof) and who they are (GET /api/v1/auth/me); every other route answers 403.
+ */
+export const ROLES = ["admin", "manager", "sales", "cs", "viewer", "client"] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
@@ -51,6 +55,10 @@ export const PERMISSIONS = {
   "automation:manage": ["admin", "manager"],
   /** Approve, edit or reject suggested dispatches. */
   "dispatches:review": ["admin", "manager", "cs"],
+  /** Analytics reports (analytics/): automation effectiveness, tag analytics, … */
+  "analytics:read": ["admin", "manager", "cs", "viewer"],
+  /** The proof-of-value dashboard (GET /api/v1/analytics/proof-of-value): a client sees this only. */
+  "analytics:proof": ["admin", "manager", "cs", "viewer", "client"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

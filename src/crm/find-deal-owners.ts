@@ -1,13 +1,13 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../platform/db/schema.ts";
 
-/** Members who can own deals and tasks: everyone in the workspace but viewers. */
+/** Members who can own deals and tasks: everyone in the workspace but viewers and clients. */
 function ownersQuery(db: Kysely<DB> | Transaction<DB>, workspaceId: string) {
   return db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .where("memberships.workspace_id", "=", workspaceId)
-    .where("memberships.role", "<>", "viewer");
+    .where("memberships.role", "not in", ["viewer", "client"]);
 }
 
 /** Every member who can own deals, by e-mail. */

@@ -4,7 +4,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string | T | undefined, string | T>;
-type Role = "admin" | "manager" | "sales" | "cs" | "viewer";
+type Role = "admin" | "manager" | "sales" | "cs" | "viewer" | "client";
 
 export interface WorkspacesTable {
   id: Generated<string>;

@@ -5,7 +5,14 @@ import type { Role } from "../../../auth/schemas.ts";
 export type SettingsTab = "sla" | "team" | "audit";
 
 /** The roles in the order the app lists them (the server's `ROLES`, without importing zod into the bundle). */
-export const ROLE_ORDER = ["admin", "manager", "sales", "cs", "viewer"] as const satisfies readonly Role[];
+export const ROLE_ORDER = [
+  "admin",
+  "manager",
+  "sales",
+  "cs",
+  "viewer",
+  "client",
+] as const satisfies readonly Role[];
 
 /** Configurações is for admins and managers: both may change the calendar and the SLA and read the audit. */
 export function canOpenSettings(role: string | null | undefined): boolean {

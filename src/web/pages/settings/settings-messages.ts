@@ -117,6 +117,9 @@ export const settingsPtBR = {
   "settings.roleHint.sales": "Trabalha leads e tarefas; vê e muda só os negócios de que é responsável.",
   "settings.roleHint.cs": "Trabalha leads, negócios e tarefas; não exclui nem exporta.",
   "settings.roleHint.viewer": "Só consulta leads e negócios, sem alterar nada.",
+  "settings.role.client": "Cliente",
+  "settings.roleHint.client":
+    "O cliente da agência: vê só o painel de prova de valor deste workspace (acessos que trouxemos, por turma e semana), nada mais.",
 
   // API keys
   "settings.keys.title": "Chaves de API",
@@ -362,6 +365,9 @@ export const settingsEn: Record<keyof typeof settingsPtBR, string> = {
   "settings.roleHint.sales": "Works leads and tasks; sees and changes only the deals they own.",
   "settings.roleHint.cs": "Works leads, deals and tasks; cannot delete or export.",
   "settings.roleHint.viewer": "Only reads leads and deals, changes nothing.",
+  "settings.role.client": "Client",
+  "settings.roleHint.client":
+    "The agency's client: sees only this workspace's proof-of-value dashboard (the accesses we brought, by cohort and week), nothing else.",
 
   "settings.keys.title": "API keys",
   "settings.keys.intro":
