@@ -120,8 +120,8 @@ export async function measureDispatch(input: {
       FUNIL_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       FUNIL_META_GRAPH_URL: fake.url,
       FUNIL_WHATSAPP_RATE_PER_SECOND: String(rate),
-      // No quiet hours (an empty value falls back to the default 21:00-08:00; equal ends mean none).
-      FUNIL_QUIET_HOURS: "00:00-00:00",
+      // Sent whatever the hour: no quiet hours, no frequency cap.
+      FUNIL_QUIET_HOURS: "off",
       FUNIL_FREQUENCY_CAP: "0/24h",
     };
     const spawnedAt = performance.now();
