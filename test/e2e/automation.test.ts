@@ -486,6 +486,8 @@ describe("Automação, in a real browser against the real server", () => {
       await page.getByText("Seu papel vê as regras").waitFor();
       expect(await page.getByRole("switch").count()).toBe(0);
       expect(await page.getByRole("button", { name: "Executar agora" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Nova regra" }).count()).toBe(0);
+      expect(await page.getByRole("button", { name: "Editar" }).count()).toBe(0);
 
       const sales = await newPage();
       await sales.goto(`${server.baseUrl}/`);
