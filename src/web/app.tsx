@@ -16,6 +16,9 @@ import { LoginPage } from "./pages/login-page.tsx";
 import { MyDayPage } from "./pages/my-day/my-day-page.tsx";
 import { OutboundPage } from "./pages/outbound/outbound-page.tsx";
 import { PartnerWebhooksPage } from "./pages/partner-webhooks/partner-webhooks-page.tsx";
+import { ClientRoutedPage } from "./pages/proof-of-value/client-routed-page.tsx";
+import { homePathFor, isClientRole } from "./pages/proof-of-value/proof-of-value-format.ts";
+import { ProofOfValuePage } from "./pages/proof-of-value/proof-of-value-page.tsx";
 import { RealEstatePage } from "./pages/real-estate/real-estate-page.tsx";
 import { ReportsPage } from "./pages/reports/reports-page.tsx";
 import { ScoringPage } from "./pages/scoring/scoring-page.tsx";
@@ -33,14 +36,23 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
 
+  // Once signed in: a client lands on the proof of value, everyone else on the leads.
+  const role = session?.role;
   useEffect(() => {
-    if (route.path === "/" || route.path === "/login") navigate("/leads", { replace: true });
-  }, [route.path]);
+    if (role && (route.path === "/" || route.path === "/login"))
+      navigate(homePathFor(role), { replace: true });
+  }, [route.path, role]);
 
   return (
     <div className="app">
       <AppHeader />
-      {session ? <RoutedPage route={route} /> : <LoginPage />}
+      {!session ? (
+        <LoginPage />
+      ) : isClientRole(session.role) ? (
+        <ClientRoutedPage route={route} />
+      ) : (
+        <RoutedPage route={route} />
+      )}
     </div>
   );
 }
@@ -57,6 +69,7 @@ function RoutedPage({ route }: { route: Route }) {
   }
   if (section === "my-day" && !id) return <MyDayPage />;
   if (section === "reports" && !id) return <ReportsPage />;
+  if (section === "proof-of-value" && !id) return <ProofOfValuePage />;
   if (section === "events" && !id) return <EventsPage />;
   if (section === "scoring" && !id) return <ScoringPage />;
   if (section === "enrichment" && !id) return <EnrichmentPage />;

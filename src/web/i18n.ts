@@ -6,6 +6,7 @@ import {
   partnerWebhooksEn,
   partnerWebhooksPtBR,
 } from "./pages/partner-webhooks/partner-webhooks-messages.ts";
+import { proofOfValueEn, proofOfValuePtBR } from "./pages/proof-of-value/proof-of-value-messages.ts";
 import { realEstateEn, realEstatePtBR } from "./pages/real-estate/real-estate-messages.ts";
 import { settingsEn, settingsPtBR } from "./pages/settings/settings-messages.ts";
 
@@ -730,6 +731,7 @@ const ptBR = {
   "adLibrary.snapshot": "Ver anúncio {n}",
   ...dealsPtBR,
   ...myDayPtBR,
+  ...proofOfValuePtBR,
   ...realEstatePtBR,
   ...partnerWebhooksPtBR,
   ...settingsPtBR,
@@ -1453,6 +1455,7 @@ const en: Record<MessageKey, string> = {
   "adLibrary.snapshot": "See ad {n}",
   ...dealsEn,
   ...myDayEn,
+  ...proofOfValueEn,
   ...realEstateEn,
   ...partnerWebhooksEn,
   ...settingsEn,

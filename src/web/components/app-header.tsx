@@ -1,6 +1,12 @@
 import { endSession, useSession } from "../api/session.ts";
 import { setLanguage, useLanguage, useT } from "../i18n.ts";
 import { canReadAutomation } from "../pages/automation/automation-format.ts";
+import {
+  canSeeProofOfValue,
+  homePathFor,
+  isClientRole,
+  PROOF_PATH,
+} from "../pages/proof-of-value/proof-of-value-format.ts";
 import { canOpenSettings } from "../pages/settings/settings-format.ts";
 import { TriageNavBadge } from "../pages/triage/triage-nav-badge.tsx";
 import { href, useRoute } from "../router.ts";
@@ -11,6 +17,7 @@ const NAV = [
   { path: "/deals", label: "nav.deals" },
   { path: "/real-estate", label: "nav.realEstate" },
   { path: "/reports", label: "nav.reports" },
+  { path: "/proof-of-value", label: "nav.proofOfValue" },
   { path: "/triage", label: "nav.triage" },
   { path: "/automation", label: "nav.automation" },
   { path: "/events", label: "nav.events" },
@@ -32,7 +39,7 @@ export function AppHeader() {
   const workspace = session?.workspaces.find((item) => item.id === session.workspaceId);
   return (
     <header className="app-header">
-      <a className="brand" href={href("/leads")}>
+      <a className="brand" href={href(homePathFor(session?.role))}>
         <span className="brand-mark" aria-hidden="true">
           ▼
         </span>
@@ -40,10 +47,13 @@ export function AppHeader() {
       </a>
       {session && (
         <nav className="app-nav" aria-label={t("nav.menu")}>
-          {NAV.filter(
-            (item) =>
-              (item.path !== "/settings" || canOpenSettings(session.role)) &&
-              (item.path !== "/automation" || canReadAutomation(session.role)),
+          {NAV.filter((item) =>
+            // A client has the proof of value only.
+            isClientRole(session.role)
+              ? item.path === PROOF_PATH
+              : (item.path !== "/settings" || canOpenSettings(session.role)) &&
+                (item.path !== "/automation" || canReadAutomation(session.role)) &&
+                (item.path !== PROOF_PATH || canSeeProofOfValue(session.role)),
           ).map((item) => {
             const active = route.path === item.path || route.path.startsWith(`${item.path}/`);
             return (
