@@ -3,6 +3,7 @@ import { createBootstrapAdmin } from "./auth/create-bootstrap-admin.ts";
 import { enforceRouteRule } from "./auth/enforce-route-rule.ts";
 import { loadSigningKey } from "./auth/load-signing-key.ts";
 import { ruleOf } from "./auth/route-rules.ts";
+import { authenticateStreamTicket } from "./auth/stream-ticket.ts";
 import type { Config, Role } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { allJobs } from "./jobs.ts";
@@ -93,7 +94,13 @@ export async function createApp(
     const path = request.url.split("?")[0] ?? "";
     if (!path.startsWith("/api/v1/")) return;
     if (ruleOf(request.method, request.routeOptions.url ?? path) === "public") return;
-    const principal = await authenticateRequest(deps, request.headers.authorization);
+    const principal =
+      (await authenticateRequest(deps, request.headers.authorization)) ??
+      // EventSource sends no headers: a stream route takes a short-lived ticket (auth/stream-ticket.ts).
+      (await authenticateStreamTicket(deps, {
+        route: `${request.method} ${request.routeOptions.url ?? path}`,
+        query: request.query,
+      }));
     if (!principal) {
       const problem = toProblem(new AppError("unauthorized", "Sign in or send an API key"), request.id);
       return reply

@@ -118,6 +118,8 @@ const EnvSchema = z.object({
     }),
   /** An endpoint is switched off after this many deliveries in a row end without success (0: never). */
   FUNIL_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(0).max(1000).default(5),
+  /** Seconds between two readings of the Painel's live figures (server-sent events). */
+  FUNIL_ANALYTICS_STREAM_SECONDS: z.coerce.number().min(0.05).max(300).default(5),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -221,6 +223,7 @@ export function parseConfig(env: Env) {
       retryDelaysSeconds: e.FUNIL_WEBHOOK_RETRY_SCHEDULE,
       disableAfter: e.FUNIL_WEBHOOK_DISABLE_AFTER,
     },
+    analytics: { streamSeconds: e.FUNIL_ANALYTICS_STREAM_SECONDS },
   });
 }
 

@@ -1,5 +1,6 @@
 import { registerAdLibraryRoutes } from "./ad-library/routes.ts";
 import { registerAlertRoutes } from "./alerts/routes.ts";
+import { registerDashboardRoutes } from "./analytics/dashboard-routes.ts";
 import { registerValueReportRoutes } from "./analytics/value-report-routes.ts";
 import { registerAuditRoutes } from "./audit/routes.ts";
 import { registerAuthRoutes } from "./auth/routes.ts";
@@ -38,5 +39,6 @@ export function registerRoutes(app: HttpServer, deps: Deps) {
   registerAuditRoutes(app, deps);
   registerPartnerWebhookRoutes(app, deps);
   registerAutomationRoutes(app, deps);
+  registerDashboardRoutes(app, deps);
   registerValueReportRoutes(app, deps);
 }

@@ -59,6 +59,8 @@ export const PERMISSIONS = {
   "analytics:read": ["admin", "manager", "cs", "viewer"],
   /** The proof-of-value dashboard (GET /api/v1/analytics/proof-of-value): a client sees this only. */
   "analytics:proof": ["admin", "manager", "cs", "viewer", "client"],
+  /** The Painel's funnel (GET /api/v1/analytics/funnel): sales too, narrowed to the deals they own. */
+  "analytics:funnel": ["admin", "manager", "sales", "cs", "viewer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

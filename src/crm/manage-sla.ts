@@ -220,10 +220,22 @@ export async function getLeadSla(
   };
 }
 
-/** SLA compliance of the leads that arrived in a period, by owner and by the stage of their deal. */
+/**
+ * SLA compliance of the leads that arrived in a period, by owner and by the stage of their deal.
+ * `ownerId` narrows to one owner's timers, `source` to leads of that first source, and `pipelineId` to
+ * leads with a deal in that pipeline (their stage is then the stage there); the Painel's funnel
+ * (analytics/report-funnel.ts) reads this same report.
+ */
 export async function reportSla(
   deps: Deps,
-  input: { workspaceId: string; from?: string | undefined; to?: string | undefined },
+  input: {
+    workspaceId: string;
+    from?: string | undefined;
+    to?: string | undefined;
+    ownerId?: string | undefined;
+    source?: string | undefined;
+    pipelineId?: string | undefined;
+  },
 ) {
   const from = input.from ? new Date(input.from) : new Date(deps.clock.now().getTime() - 30 * 86_400_000);
   const to = input.to ? new Date(input.to) : deps.clock.now();
@@ -240,10 +252,18 @@ export async function reportSla(
     left join lateral (
       select d.stage_id from deals d
       where d.contact_id = s.contact_id and d.deleted_at is null
+        ${input.pipelineId ? sql`and d.pipeline_id = ${input.pipelineId}` : sql``}
       order by d.created_at desc limit 1
     ) d on true
     left join pipeline_stages st on st.id = d.stage_id
     where s.workspace_id = ${input.workspaceId} and s.started_at >= ${from} and s.started_at < ${to}
+      ${input.pipelineId ? sql`and d.stage_id is not null` : sql``}
+      ${input.ownerId ? sql`and s.owner_id = ${input.ownerId}` : sql``}
+      ${
+        input.source
+          ? sql`and exists (select 1 from contacts c where c.id = s.contact_id and c.first_source = ${input.source})`
+          : sql``
+      }
     group by 1, 2, 3, 4
   `.execute(deps.db);
   const group = (keyOf: (row: (typeof rows.rows)[number]) => { key: string; label: string | null }) => {

@@ -21,18 +21,33 @@ const outcomes = (row: {
 /**
  * A pipeline's report for the deals opened in a period: how many reached each stage (the funnel) and
  * the conversion from one stage to the next, outcomes by owner and by the lead's source, time spent in
- * each stage (hours, from the moves), and the reasons deals were won or lost.
+ * each stage (hours, from the moves: average, median and 90th percentile), and the reasons deals were
+ * won or lost. `ownerId` and `source` (the lead's first source) narrow the deals counted; the Painel's
+ * funnel (analytics/report-funnel.ts) reads this same report.
  */
 export async function reportPipeline(
   deps: Deps,
-  input: { workspaceId: string; pipelineId: string; from?: string | undefined; to?: string | undefined },
+  input: {
+    workspaceId: string;
+    pipelineId: string;
+    from?: string | undefined;
+    to?: string | undefined;
+    ownerId?: string | undefined;
+    source?: string | undefined;
+  },
 ) {
   const pipeline = await getPipeline(deps, input);
   const now = deps.clock.now();
   const from = input.from ? new Date(input.from) : new Date(now.getTime() - 90 * 86_400_000);
   const to = input.to ? new Date(input.to) : now;
   const scope = sql`d.workspace_id = ${input.workspaceId} and d.pipeline_id = ${input.pipelineId}
-    and d.deleted_at is null and d.created_at >= ${from} and d.created_at < ${to}`;
+    and d.deleted_at is null and d.created_at >= ${from} and d.created_at < ${to}
+    ${input.ownerId ? sql`and d.owner_id = ${input.ownerId}` : sql``}
+    ${
+      input.source
+        ? sql`and exists (select 1 from contacts lc where lc.id = d.contact_id and lc.first_source = ${input.source})`
+        : sql``
+    }`;
   const aggregates = sql`count(*)::int as deals,
     count(*) filter (where d.status = 'open')::int as open,
     count(*) filter (where d.status = 'won')::int as won,
@@ -47,13 +62,14 @@ export async function reportPipeline(
         join deals d on d.id = m.deal_id
         join pipeline_stages s on s.id = m.to_stage_id
         where ${scope}
+      ),
+      -- A deal went on from a stage when it later reached a stage further on that is not a lost one:
+      -- its furthest such stage lies beyond (one pass per deal, not one lookup per stage reached).
+      furthest as (
+        select deal_id, max(position) filter (where kind <> 'lost') as position from reached group by 1
       )
-      select r.stage_id, count(*)::int as n,
-             count(*) filter (where exists (
-               select 1 from reached later
-               where later.deal_id = r.deal_id and later.position > r.position and later.kind <> 'lost'
-             ))::int as onward
-      from reached r group by 1`.execute(deps.db),
+      select r.stage_id, count(*)::int as n, count(*) filter (where f.position > r.position)::int as onward
+      from reached r join furthest f on f.deal_id = r.deal_id group by 1`.execute(deps.db),
     sql<{
       owner_id: string | null;
       owner: string | null;
@@ -70,18 +86,21 @@ export async function reportPipeline(
       select c.first_source as source, ${aggregates}
       from deals d join contacts c on c.id = d.contact_id
       where ${scope} group by 1 order by 2 desc`.execute(deps.db),
-    sql<{ stage_id: string; hours: number; n: number }>`
-      select m.to_stage_id as stage_id,
-             avg(extract(epoch from (coalesce(next.at, ${now}) - m.at)) / 3600)::float8 as hours,
+    sql<{ stage_id: string; hours: number; median: number; p90: number; n: number }>`
+      select stage_id, avg(hours)::float8 as hours,
+             percentile_cont(0.5) within group (order by hours)::float8 as median,
+             percentile_cont(0.9) within group (order by hours)::float8 as p90,
              count(*)::int as n
-      from deal_stage_moves m
-      join deals d on d.id = m.deal_id
-      left join lateral (
-        select n.at from deal_stage_moves n
-        where n.deal_id = m.deal_id and (n.at, n.id) > (m.at, m.id)
-        order by n.at, n.id limit 1
-      ) next on true
-      where ${scope} group by 1`.execute(deps.db),
+      from (
+        -- A stay lasts until the deal's next move (every move of a deal in scope is in scope), or now.
+        select m.to_stage_id as stage_id,
+               extract(epoch from (
+                 coalesce(lead(m.at) over (partition by m.deal_id order by m.at, m.id), ${now}) - m.at
+               )) / 3600 as hours
+        from deal_stage_moves m
+        join deals d on d.id = m.deal_id
+        where ${scope}
+      ) stays group by 1`.execute(deps.db),
     sql<{ status: "won" | "lost"; reason: string | null; n: number }>`
       select d.status, d.close_reason as reason, count(*)::int as n
       from deals d where ${scope} and d.status in ('won', 'lost')
@@ -100,7 +119,12 @@ export async function reportPipeline(
       reached: count,
       /** Of the deals that reached this open stage, the share that went on to a later stage (not lost). */
       onward: stage.kind !== "open" || count === 0 ? null : (row?.onward ?? 0) / count,
+      /** How many of them did (null for won and lost stages). */
+      onwardDeals: stage.kind !== "open" ? null : (row?.onward ?? 0),
       avgHoursInStage: timeBy.get(stage.id)?.hours ?? null,
+      /** Median and 90th percentile (interpolated) of the hours spent in the stage, per stay. */
+      medianHoursInStage: timeBy.get(stage.id)?.median ?? null,
+      p90HoursInStage: timeBy.get(stage.id)?.p90 ?? null,
     };
   });
   return {

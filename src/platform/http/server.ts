@@ -36,6 +36,13 @@ declare module "fastify" {
     /** The exact bytes received, for JSON bodies (stored raw in the inbox). */
     rawBody?: Buffer;
   }
+  interface FastifyContextConfig {
+    /**
+     * A long-lived answer (server-sent events): not a request in flight for the load gate (an open
+     * dashboard must not slow the workers down) and not in the request duration histogram.
+     */
+    stream?: boolean;
+  }
 }
 
 export interface HttpServerOptions {
@@ -98,13 +105,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const { gate } = options;
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-    if (gate) {
+    if (gate && !request.routeOptions.config?.stream) {
       gate.enter();
       // "close" comes once, whether the response was sent or the client went away.
       reply.raw.once("close", () => gate.leave());
     }
   });
   app.addHook("onResponse", async (request, reply) => {
+    if (request.routeOptions.config?.stream) return;
     const route = request.routeOptions.url ?? "unmatched";
     const seconds = reply.elapsedTime / 1000;
     options.metrics.httpDuration.labels(request.method, route, String(reply.statusCode)).observe(seconds);
