@@ -66,14 +66,21 @@ export function checkGuardrails(
   return { ok: true };
 }
 
-/** Minute of the day of `at` in `timeZone`. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Minute of the day of `at` in `timeZone` (one formatter per time zone: building one is costly). */
 export function localMinuteOf(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
+  let format = clockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    clockFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
   const hour = Number(parts.find((part) => part.type === "hour")?.value ?? 0);
   const minute = Number(parts.find((part) => part.type === "minute")?.value ?? 0);
   return hour * 60 + minute;
