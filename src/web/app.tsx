@@ -6,6 +6,7 @@ import { useLanguage, useT } from "./i18n.ts";
 import { AdLibraryPage } from "./pages/ad-library/ad-library-page.tsx";
 import { AutomationPage } from "./pages/automation/automation-page.tsx";
 import { ConnectionsPage } from "./pages/connections/connections-page.tsx";
+import { DashboardsPage } from "./pages/dashboards/dashboards-page.tsx";
 import { DealsPage } from "./pages/deals/deals-page.tsx";
 import { EnrichmentPage } from "./pages/enrichment/enrichment-page.tsx";
 import { EventsPage } from "./pages/events/events-page.tsx";
@@ -59,6 +60,7 @@ export function App() {
 
 function RoutedPage({ route }: { route: Route }) {
   const [section, id, extra] = route.segments;
+  if (section === "dashboards" && !extra) return <DashboardsPage view={id} />;
   if (section === "leads" && id && !extra) return <LeadDetailPage key={id} id={id} />;
   if (section === "leads" && !id) return <LeadsPage />;
   if (section === "deals" && !id) return <DealsPage />;

@@ -1,5 +1,7 @@
 import { useCallback, useSyncExternalStore } from "react";
+import { chartsEn, chartsPtBR } from "./components/charts/chart-messages.ts";
 import { automationEn, automationPtBR } from "./pages/automation/automation-messages.ts";
+import { dashboardsEn, dashboardsPtBR } from "./pages/dashboards/dashboards-messages.ts";
 import { dealsEn, dealsPtBR } from "./pages/deals/deals-messages.ts";
 import { myDayEn, myDayPtBR } from "./pages/my-day/my-day-messages.ts";
 import {
@@ -736,6 +738,8 @@ const ptBR = {
   ...partnerWebhooksPtBR,
   ...settingsPtBR,
   ...automationPtBR,
+  ...chartsPtBR,
+  ...dashboardsPtBR,
 } as const;
 
 export type MessageKey = keyof typeof ptBR;
@@ -1460,6 +1464,8 @@ const en: Record<MessageKey, string> = {
   ...partnerWebhooksEn,
   ...settingsEn,
   ...automationEn,
+  ...chartsEn,
+  ...dashboardsEn,
 };
 
 const dictionaries: Record<Language, Record<MessageKey, string>> = { "pt-BR": ptBR, en };

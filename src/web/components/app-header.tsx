@@ -1,6 +1,7 @@
 import { endSession, useSession } from "../api/session.ts";
 import { setLanguage, useLanguage, useT } from "../i18n.ts";
 import { canReadAutomation } from "../pages/automation/automation-format.ts";
+import { canSeeDashboards } from "../pages/dashboards/dashboards-format.ts";
 import {
   canSeeProofOfValue,
   homePathFor,
@@ -12,6 +13,7 @@ import { TriageNavBadge } from "../pages/triage/triage-nav-badge.tsx";
 import { href, useRoute } from "../router.ts";
 
 const NAV = [
+  { path: "/dashboards", label: "nav.dashboards" },
   { path: "/leads", label: "nav.leads" },
   { path: "/my-day", label: "nav.myDay" },
   { path: "/deals", label: "nav.deals" },
@@ -52,6 +54,7 @@ export function AppHeader() {
             isClientRole(session.role)
               ? item.path === PROOF_PATH
               : (item.path !== "/settings" || canOpenSettings(session.role)) &&
+                (item.path !== "/dashboards" || canSeeDashboards(session.role)) &&
                 (item.path !== "/automation" || canReadAutomation(session.role)) &&
                 (item.path !== PROOF_PATH || canSeeProofOfValue(session.role)),
           ).map((item) => {
