@@ -67,6 +67,8 @@ export function registerDashboardRoutes(app: HttpServer, deps: Deps) {
     STREAM_ROUTE,
     {
       config: { stream: true },
+      // A HEAD would open a stream whose every byte is dropped.
+      exposeHeadRoute: false,
       schema: {
         tags,
         summary:

@@ -255,6 +255,12 @@ describe("GET /api/v1/analytics/overview/stream", () => {
     }
     const viewerLess = await call("POST", "/api/v1/analytics/overview/stream-ticket", { token: null });
     expect(viewerLess.status).toBe(401);
+    const head = await fetch(`${base}/api/v1/analytics/overview/stream`, {
+      method: "HEAD",
+      headers: { authorization: `Bearer ${t.adminToken}`, accept: "text/event-stream" },
+    });
+    expect(head.status).toBe(404);
+    expect(overviewStreams(t.app.deps).count().streams).toBe(0);
   });
 
   it("ends a stream when its session expires", async () => {
