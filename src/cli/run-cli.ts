@@ -16,6 +16,8 @@ const HELP = `funil <command>
   import <file> [--quiet] [--server URL] [--token T]
                                             import a CSV/XLSX through the running server, with progress
   bench [--quick] [--json]                  measure intake and processing (npm run bench)
+  demo [--seed-only] [--force] [--leads N] [--seed N]
+                                            seed a demo workspace (pt-BR data), then run Funil (npm run demo)
 
 Environment: DATABASE_URL (real PostgreSQL) or FUNIL_DATA_DIR (embedded, default ./data), PORT, …
 With the embedded database, stop the server before running user/apikey commands.`;
@@ -107,6 +109,8 @@ export async function runCli(command: string, args: string[]): Promise<number> {
     }
     case "import":
       return (await import("./import-file.ts")).importFile(args);
+    case "demo":
+      return (await import("../demo/run-demo.ts")).runDemo(args);
     case "bench": {
       const { runBench } = await import("../../bench/run-bench.ts");
       return runBench(args);
