@@ -8,7 +8,9 @@ export default defineConfig({
     hookTimeout: 240_000,
     teardownTimeout: 60_000,
     pool: "forks",
-    fileParallelism: false,
+    globalSetup: ["test/e2e/support/global-setup.ts"],
+    // Two journeys at a time: each has its own server on a free port, its own database and browser.
+    maxWorkers: 2,
     env: { TZ: "UTC" },
   },
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { loginToken } from "./api.ts";
-import { buildWebApp, type FunilServer, startFunilServer } from "./funil-server.ts";
+import { type FunilServer, startFunilServer } from "./funil-server.ts";
 
 /** The Chromium binary the journeys drive (Debian's by default). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -52,7 +52,7 @@ export async function startBrowserSession(options: BrowserSessionOptions = {}): 
     throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }
   await mkdir(SCREENSHOTS, { recursive: true });
-  buildWebApp();
+  // The web app was built once for the run (test/e2e/support/global-setup.ts).
   const server = await startFunilServer(options.env ? { env: options.env } : {});
   let token: string;
   let browser: Browser;
