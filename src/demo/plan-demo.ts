@@ -150,7 +150,7 @@ export interface DemoPerson {
   buyer: { name: string; email: string; phone: string | null };
   /** WhatsApp says this number is not on WhatsApp (sends fail). */
   isUnreachable: boolean;
-  /** The conversation on WhatsApp or Instagram that brought them (or followed). */
+  /** Their messages: on WhatsApp or Instagram, the first is the one that brought them (`messageChannel`). */
   messages: DemoMessage[];
   messageChannel: "whatsapp" | "instagram" | null;
   /** Asked to stop receiving messages ("PARAR") at this time. */
@@ -428,13 +428,13 @@ function planPurchase(
         ["never", 25],
       ]);
   const modules = random.weighted<number>([
-    [0, 22],
-    [1, 28],
-    [2, 20],
-    [3, 14],
-    [4, 7],
-    [5, 5],
-    [product.modules.length, 4],
+    [0, 34],
+    [1, 30],
+    [2, 16],
+    [3, 9],
+    [4, 5],
+    [5, 3],
+    [product.modules.length, 3],
   ]);
   const moduleGaps = Array.from({ length: Math.min(modules, product.modules.length) }, (_, index) =>
     index === 0 ? skewed(random, 2, 72, 1.5) * HOUR : skewed(random, 0.5, 9, 1.4) * DAY,
@@ -524,9 +524,9 @@ function planDeal(
   } else {
     const closing = at + skewed(random, 1, 10, 1.2) * DAY;
     const outcome = random.weighted<"open" | "won" | "lost">([
-      ["open", 5],
+      ["open", 6],
       ["won", moves.length >= 3 ? 2 : 0],
-      ["lost", 3],
+      ["lost", 2],
     ]);
     if (outcome !== "open" && closing < now.getTime() - HOUR) {
       moves.push(
@@ -860,6 +860,21 @@ export function planDemo(input: { seed: number; leads: number; days: number; now
             }),
           );
         }
+      }
+    }
+
+    // Some buyers ask on WhatsApp to stop receiving messages after buying: later sends are refused.
+    const bought = purchases[0];
+    if (bought && phone && optOutAt === null && random.chance(0.05)) {
+      const at = new Date(bought.at.getTime() + skewed(random, 0.5, 10, 1) * DAY);
+      if (at.getTime() < now.getTime() - HOUR) {
+        optOutAt = at;
+        messages.push({
+          at,
+          direction: "inbound",
+          text: random.pick(["PARAR", "Parar", "SAIR"]),
+          isOptOut: true,
+        });
       }
     }
 

@@ -18,7 +18,7 @@ import { type IngestItem, ingestLeads } from "../capture/ingest-leads.ts";
 import { normalizeLead } from "../contacts/normalize-lead.ts";
 import { type LeadInput, LeadInputSchema } from "../contacts/schemas.ts";
 import { recordConversationFacts } from "../conversations/record-conversation-facts.ts";
-import type { ConversationFact, StatusFact } from "../conversations/schemas.ts";
+import type { ConversationFact } from "../conversations/schemas.ts";
 import { createDeal } from "../crm/create-deal.ts";
 import { logInteraction } from "../crm/log-interaction.ts";
 import { createAssignmentRule } from "../crm/manage-assignment-rules.ts";
@@ -83,14 +83,16 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** Leads and vendor events of a two-hour window go through the spine together (as a busy door batches). */
 const BUCKET = 2 * HOUR;
-/** When the scheduler's work is done each day (local time): sweeps, due rules, then the job queue. */
-const CHECKPOINTS: readonly (readonly [number, number])[] = [
-  [9, 7],
-  [11, 7],
-  [13, 7],
-  [15, 7],
-  [17, 7],
-  [19, 7],
+/**
+ * When the scheduler's work is done each day (local time): due rules, sweeps (the first-response SLA
+ * at some of them only), then the queued jobs.
+ */
+const CHECKPOINTS: readonly (readonly [number, number, { sla: boolean }])[] = [
+  [9, 7, { sla: true }],
+  [11, 7, { sla: false }],
+  [13, 7, { sla: true }],
+  [17, 7, { sla: false }],
+  [19, 7, { sla: true }],
 ];
 /** When the team goes through the dispatch queue on weekdays. */
 const REVIEWS: readonly (readonly [number, number])[] = [
@@ -158,14 +160,20 @@ interface Entry {
   /** A delivery naming the person: goes through the spine (dedupe, score, touch) first. */
   lead?: LeadInput;
   isHistorical?: boolean;
-  /** Statuses of our messages (the person is found by phone, as for a Meta webhook). */
-  statuses?: StatusFact[];
+  /**
+   * WhatsApp and Instagram messages and the statuses of ours: the person is found by phone or IGSID
+   * (as for a Meta webhook), so a window's go in one call, after its leads.
+   */
+  messages?: ConversationFact[];
   /** What else the delivery says, once the person is known. */
   after?: (contactId: string) => Promise<void>;
 }
 
 const iso = (at: number | Date) => new Date(at).toISOString();
 const wamid = () => `wamid.HBgN${randomBytes(14).toString("hex").toUpperCase()}`;
+/** A message's channel id, namespaced as the Meta door stores it. */
+const externalKeyOf = (channel: "whatsapp" | "instagram") =>
+  channel === "whatsapp" ? `wa:${wamid()}` : `ig:${randomBytes(16).toString("hex")}`;
 
 /** Where the demo goes: a workspace named Demonstração, the default one while empty, or a new one. */
 async function findDemoWorkspace(deps: Deps): Promise<{ id: string; name: string; isNew: boolean }> {
@@ -634,20 +642,20 @@ async function replay(
         }
       });
     }
-    const statuses: StatusFact[] = [];
+    const messages: ConversationFact[] = [];
     for (const entry of entries) {
-      if (entry.statuses) statuses.push(...entry.statuses);
+      if (entry.messages) messages.push(...entry.messages);
       if (!entry.after) continue;
       const contactId = resolved.get(entry) ?? (entry.person ? contacts.get(entry.person.key) : undefined);
       if (contactId) await entry.after(contactId);
     }
-    if (statuses.length > 0) {
+    if (messages.length > 0) {
       await recordConversationFacts(deps, {
         workspaceId,
         connectionId,
         eventId: randomUUID(),
         contactId: null,
-        facts: statuses,
+        facts: messages,
       });
     }
   }
@@ -694,7 +702,7 @@ async function replay(
       const at = input.sentAt + rng.int(3, 40) * 1000;
       fact(at, {
         person: null,
-        statuses: [
+        messages: [
           {
             ...base,
             status: "failed",
@@ -706,10 +714,10 @@ async function replay(
       return;
     }
     const delivered = input.sentAt + rng.int(2, 40) * 1000;
-    fact(delivered, { person: null, statuses: [{ ...base, status: "delivered", at: iso(delivered) }] });
+    fact(delivered, { person: null, messages: [{ ...base, status: "delivered", at: iso(delivered) }] });
     if (rng.chance(0.78)) {
       const read = delivered + (rng.chance(0.6) ? rng.int(1, 45) : rng.int(45, 600)) * MINUTE;
-      if (read < nowMs) fact(read, { person: null, statuses: [{ ...base, status: "read", at: iso(read) }] });
+      if (read < nowMs) fact(read, { person: null, messages: [{ ...base, status: "read", at: iso(read) }] });
     }
   };
 
@@ -938,17 +946,6 @@ async function replay(
   }
 
   async function afterArrival(contactId: string, person: DemoPerson) {
-    const opener = person.messages[0];
-    if (opener && person.messageChannel) {
-      await conversation(contactId, [
-        messageFact(
-          person,
-          opener,
-          person.messageChannel,
-          person.messageChannel === "whatsapp" ? `wa:${wamid()}` : `ig:${randomBytes(16).toString("hex")}`,
-        ),
-      ]);
-    }
     const form = (person.lead.custom as { typeform?: { form?: string } } | undefined)?.typeform?.form;
     if (form && random.fork(`consent/${person.key}`).chance(0.35)) {
       await recordConsent(deps, {
@@ -968,19 +965,29 @@ async function replay(
   }
 
   function schedulePerson(person: DemoPerson) {
+    // Not on WhatsApp: the simulated Cloud API answers 131026 for this number, as Meta would.
+    if (person.isUnreachable && person.phone) input.options.whatsapp.unreachable.add(person.phone.slice(1));
     const arrived = person.arrivedAt.getTime();
     const ready = readyAt(person);
+    const opener = person.messageChannel ? person.messages[0] : undefined;
     fact(arrived, {
       person,
       lead: person.lead,
       isHistorical: person.source === "import",
+      ...(opener && person.messageChannel
+        ? {
+            messages: [
+              messageFact(person, opener, person.messageChannel, externalKeyOf(person.messageChannel)),
+            ],
+          }
+        : {}),
       after: (id) => afterArrival(id, person),
     });
     // The rest of the conversation: our replies (with their delivery), their answers, an opt-out.
-    person.messages.slice(1).forEach((message, index) => {
+    person.messages.slice(person.messageChannel ? 1 : 0).forEach((message, index) => {
       const at = message.at.getTime();
       const channel = person.messageChannel ?? "whatsapp";
-      const externalKey = channel === "whatsapp" ? `wa:${wamid()}` : `ig:${randomBytes(16).toString("hex")}`;
+      const externalKey = externalKeyOf(channel);
       fact(at, {
         person,
         ...(message.isOptOut && person.phone
@@ -992,7 +999,7 @@ async function replay(
               },
             }
           : {}),
-        after: (id) => conversation(id, [messageFact(person, message, channel, externalKey)]),
+        messages: [messageFact(person, message, channel, externalKey)],
       });
       if (message.direction === "outbound" && channel === "whatsapp" && person.phone) {
         deliveryOf(random.fork(`reply/${person.key}/${index}`), {
@@ -1167,11 +1174,35 @@ async function replay(
     });
   }
 
-  // Students who click our messages' links; statuses of every message we sent.
+  // Students who click our messages' links; statuses of every message we sent; follow-ups done.
   let lastCollect = clock.now().getTime();
   async function collectSends() {
     const since = new Date(lastCollect);
     lastCollect = clock.now().getTime();
+    const tasks = await sql<{ task_id: string; sent_at: Date; contact_id: string }>`
+      select provider_message_id as task_id, sent_at, contact_id from dispatches
+      where workspace_id = ${workspaceId} and channel = 'task' and status = 'sent'
+        and provider_message_id is not null and sent_at >= ${since}
+      order by sent_at, id
+    `.execute(deps.db);
+    for (const row of tasks.rows) {
+      // The team works most follow-ups the rules create, around when they are due (an hour later).
+      const person = people.get(row.contact_id);
+      const rng = random.fork(
+        `follow-up/${person?.key ?? row.contact_id}/${new Date(row.sent_at).toISOString()}`,
+      );
+      const doneAt = new Date(row.sent_at).getTime() + rng.int(20, 180) * MINUTE;
+      if (!rng.chance(0.8) || doneAt >= nowMs) continue;
+      timeline.at(doneAt, () =>
+        tolerant(async () => {
+          await updateTask(deps, {
+            viewer: manager.viewer,
+            taskId: row.task_id,
+            changes: { status: "done" },
+          });
+        }),
+      );
+    }
     const { rows } = await sql<{
       id: string;
       contact_id: string;
@@ -1292,10 +1323,10 @@ async function replay(
   }
 
   /** What the scheduler does every minute, done at each checkpoint, then the queued jobs. */
-  async function checkpoint() {
+  async function checkpoint(options: { sla: boolean }) {
     await runDueRules(deps);
     await sweepDispatches(deps);
-    await sweepSla(deps, { workspaceId });
+    if (options.sla) await sweepSla(deps, { workspaceId });
     await sendTaskReminders(deps);
     await runQueuedJobs();
     await collectSends();
@@ -1374,9 +1405,9 @@ async function replay(
 
   for (const person of plan.people) schedulePerson(person);
   for (let day = start - DAY; day <= nowMs + DAY; day += DAY) {
-    for (const [hour, minute] of CHECKPOINTS) {
+    for (const [hour, minute, options] of CHECKPOINTS) {
       const at = atLocal(day, hour, minute);
-      if (at > start && at < nowMs) timeline.at(at, checkpoint);
+      if (at > start && at < nowMs) timeline.at(at, () => checkpoint(options));
     }
     const weekday = localWeekday(day);
     if (weekday >= 1 && weekday <= 5) {
@@ -1405,7 +1436,7 @@ async function replay(
   for (let pass = 0; pass < 5 && buckets.size > 0; pass++) {
     for (const key of [...buckets.keys()].sort((a, b) => a - b)) await runBucket(key, nowMs);
   }
-  await checkpoint();
+  await checkpoint({ sla: true });
 
   // --- Cohorts (turmas) by purchase period, enrollment dates, counts --------------------------------------
   for (const product of PRODUCTS) {
