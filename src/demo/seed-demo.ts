@@ -649,13 +649,13 @@ async function replay(
       const contactId = resolved.get(entry) ?? (entry.person ? contacts.get(entry.person.key) : undefined);
       if (contactId) await entry.after(contactId);
     }
-    if (messages.length > 0) {
+    for (let from = 0; from < messages.length; from += 200) {
       await recordConversationFacts(deps, {
         workspaceId,
         connectionId,
         eventId: randomUUID(),
         contactId: null,
-        facts: messages,
+        facts: messages.slice(from, from + 200),
       });
     }
   }
@@ -1176,16 +1176,28 @@ async function replay(
 
   // Students who click our messages' links; statuses of every message we sent; follow-ups done.
   let lastCollect = clock.now().getTime();
+  // Sends of an earlier seeding (--force) are no news: their time may even lie ahead of the replay.
+  const collected = new Set(
+    (
+      await automationDb(deps.db)
+        .selectFrom("dispatches")
+        .select("id")
+        .where("workspace_id", "=", workspaceId)
+        .where("sent_at", "is not", null)
+        .execute()
+    ).map((row) => row.id),
+  );
   async function collectSends() {
     const since = new Date(lastCollect);
     lastCollect = clock.now().getTime();
-    const tasks = await sql<{ task_id: string; sent_at: Date; contact_id: string }>`
-      select provider_message_id as task_id, sent_at, contact_id from dispatches
+    const isNew = (row: { id: string }) => !collected.has(row.id) && collected.add(row.id) !== undefined;
+    const tasks = await sql<{ id: string; task_id: string; sent_at: Date; contact_id: string }>`
+      select id, provider_message_id as task_id, sent_at, contact_id from dispatches
       where workspace_id = ${workspaceId} and channel = 'task' and status = 'sent'
         and provider_message_id is not null and sent_at >= ${since}
       order by sent_at, id
     `.execute(deps.db);
-    for (const row of tasks.rows) {
+    for (const row of tasks.rows.filter(isNew)) {
       // The team works most follow-ups the rules create, around when they are due (an hour later).
       const person = people.get(row.contact_id);
       const rng = random.fork(
@@ -1221,7 +1233,7 @@ async function replay(
         and d.provider_message_id is not null and d.sent_at >= ${since}
       order by d.sent_at, d.id
     `.execute(deps.db);
-    for (const row of rows) {
+    for (const row of rows.filter(isNew)) {
       const sentAt = new Date(row.sent_at).getTime();
       const person = people.get(row.contact_id);
       const builtin = row.rule_id ? (builtinOf.get(row.rule_id) ?? null) : null;
