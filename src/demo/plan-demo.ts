@@ -509,8 +509,13 @@ function planDeal(
         [2, 3],
         [3, 2],
       ]);
-  for (let index = 1; index <= reach; index++) {
-    const next = at + skewed(random, 0.3, 6, 1.3) * DAY;
+  // A purchase right after the deal opened leaves no time for the stages in between.
+  const steps = input.wonAt && limit - input.at.getTime() < HOUR ? 0 : reach;
+  for (let index = 1; index <= steps; index++) {
+    // Closed by a purchase: the conversation goes through every stage before it, evenly.
+    const next = input.wonAt
+      ? input.at.getTime() + ((limit - input.at.getTime()) * index) / (reach + 1)
+      : at + skewed(random, 0.3, 6, 1.3) * DAY;
     if (next >= limit) break;
     at = next;
     moves.push({ stage: stages[index] as string, at: new Date(at) });
