@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp, deliverMetaWebhook } from "../../test/fake-whatsapp-connection.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { DispatchView } from "../automation/review-dispatches.ts";
 import { sweepDispatches } from "../automation/sweep-dispatches.ts";
@@ -13,7 +14,6 @@ const fixture = (path: string) =>
 const APPROVED = fixture("hotmart/purchase-approved.json");
 const MODULE = fixture("hotmart/club-module-completed.json");
 const STATUS = fixture("meta/whatsapp-status-delivered.json");
-const HOTTOK = "test_hottok_ab12cd34";
 const LUMINA = { id: "5123487", name: "Clube Lumina de Fotografia" };
 const STUDENTS = ["s1", "s2", "s3", "s4", "s5", "s6"] as const;
 type Student = (typeof STUDENTS)[number];
@@ -30,15 +30,7 @@ const ruleIds = new Map<string, string>();
 
 const email = (student: Student) => `${student}@example.com`;
 
-async function deliver(body: unknown) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** PURCHASE_APPROVED through the Hotmart door, bought on the 20th (the rescue's 24 h have passed). */
 function purchase(student: Student) {
@@ -142,10 +134,7 @@ beforeAll(async () => {
     FUNIL_WHATSAPP_RATE_PER_SECOND: "400",
     PUBLIC_URL: "https://funil.example",
   });
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   metaUrl = (await connectFakeWhatsApp(t, whatsapp)).webhookUrl;
   const rules = (await t.request("GET", "/api/v1/automation-rules")).json() as {
     items: { id: string; name: string }[];

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp } from "../../test/fake-whatsapp-connection.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { EnrollmentView } from "../students/schemas.ts";
 import type { ProofOfValueReport } from "./report-proof-of-value.ts";
@@ -11,7 +12,6 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
 const APPROVED = fixture("purchase-approved");
 const MODULE = fixture("club-module-completed");
-const HOTTOK = "test_hottok_ab12cd34";
 const LUMINA = { id: "5123487", name: "Clube Lumina de Fotografia" };
 const OTHER = { id: "999", name: "Curso de Edição" };
 const STUDENTS = ["a1", "a2", "a3", "a4", "a5", "b1"];
@@ -23,15 +23,7 @@ let hotmartUrl: string;
 let lumina: string;
 let other: string;
 
-async function deliver(body: unknown) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** PURCHASE_APPROVED through the Hotmart door. */
 function purchase(student: string, product: { id: string; name: string }, approvedAt: string) {
@@ -92,10 +84,7 @@ beforeAll(async () => {
     FUNIL_WHATSAPP_RATE_PER_SECOND: "400",
     PUBLIC_URL: "https://funil.example",
   });
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   await connectFakeWhatsApp(t, whatsapp);
 
   // a1 bought before the course had an access URL: its welcome carries no link.

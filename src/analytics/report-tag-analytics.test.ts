@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { TagAnalyticsReport, TagRow } from "./report-tag-analytics.ts";
 
@@ -9,7 +10,6 @@ const fixture = (path: string) =>
 const APPROVED = fixture("hotmart/purchase-approved.json");
 const REFUNDED = fixture("hotmart/purchase-refunded.json");
 const LABELS = fixture("chatwoot/conversation-updated-labels.json");
-const HOTTOK = "test_hottok_ab12cd34";
 const CW_SECRET = "cw_test_secret_71aa";
 const RANGE = "from=2026-11-01&to=2026-11-30";
 const PHONES: Record<string, string> = {
@@ -23,15 +23,7 @@ let t: TestApp;
 let hotmartUrl: string;
 let chatwootUrl: string;
 
-async function hotmart(body: unknown) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const hotmart = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** A purchase through the Hotmart door: approved, then (optionally) refunded or charged back. */
 async function purchase(person: string, ending?: "refunded" | "chargeback") {
@@ -116,10 +108,7 @@ const share = (count: number, of: number, rate: number | null) => ({ of, count, 
 
 beforeAll(async () => {
   t = await createTestApp();
-  const connection = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (connection.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   const chatwoot = await t.request("POST", "/api/v1/connections", {
     body: {
       type: "chatwoot",

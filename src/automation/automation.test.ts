@@ -6,6 +6,7 @@ import { startFakeSlack } from "../../test/fake-slack.ts";
 import { startFakeSmtp } from "../../test/fake-smtp.ts";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp, deliverMetaWebhook } from "../../test/fake-whatsapp-connection.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { RuleView } from "./manage-rules.ts";
 import type { DispatchView } from "./review-dispatches.ts";
@@ -17,7 +18,6 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
 const APPROVED = fixture("purchase-approved");
 const MODULE = fixture("club-module-completed");
-const HOTTOK = "test_hottok_ab12cd34";
 
 let t: TestApp;
 let whatsapp: Awaited<ReturnType<typeof startFakeWhatsApp>>;
@@ -43,10 +43,7 @@ beforeAll(async () => {
     FUNIL_WHATSAPP_RATE_PER_SECOND: "400",
     PUBLIC_URL: "https://funil.example",
   });
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   metaUrl = (await connectFakeWhatsApp(t, whatsapp)).webhookUrl;
   const cw = await t.request("POST", "/api/v1/connections", {
     body: {
@@ -100,15 +97,7 @@ function hotmart(
   return JSON.stringify(body);
 }
 
-async function deliver(body: string) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: body,
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 async function rules(): Promise<RuleView[]> {
   return ((await t.request("GET", "/api/v1/automation-rules")).json() as { items: RuleView[] }).items;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeSmtp } from "../../test/fake-smtp.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { multipartBody } from "../../test/multipart.ts";
 import { createTestApp, type TestApp } from "../../test/test-app.ts";
 import { unknownVariables } from "./build-template-variables.ts";
@@ -18,7 +19,6 @@ const APPROVED = readFileSync(
   new URL("../../fixtures/webhooks/hotmart/purchase-approved.json", import.meta.url),
   "utf8",
 );
-const HOTTOK = "test_hottok_ab12cd34";
 const PDF = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(1500, 0x20), Buffer.from("\n%%EOF\n")]);
 
 let t: TestApp;
@@ -36,10 +36,7 @@ beforeAll(async () => {
     FUNIL_SMTP_URL: smtp.url,
     PUBLIC_URL: "https://funil.example",
   });
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   await purchase("evt-1", "marina.tavares@example.com", "HP-1");
   const products = (await t.request("GET", "/api/v1/products")).json() as { items: { id: string }[] };
   productId = products.items[0]?.id ?? "";
@@ -70,13 +67,7 @@ async function purchase(id: string, email: string, transaction: string) {
     body.data.buyer.name = "joana silva";
     body.data.buyer.checkout_phone = "11912345678";
   }
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
+  await deliverHotmart(t, hotmartUrl, body);
 }
 
 async function templates(query = ""): Promise<TemplateView[]> {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { DispatchView } from "../automation/review-dispatches.ts";
 import type { AccessKpis, AccessKpisRow } from "./report-access-kpis.ts";
@@ -11,7 +12,6 @@ const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
 const APPROVED = fixture("purchase-approved");
 const MODULE = fixture("club-module-completed");
-const HOTTOK = "test_hottok_ab12cd34";
 const LUMINA = { id: "5123487", name: "Clube Lumina de Fotografia" };
 const OTHER = { id: "999", name: "Curso de Edição" };
 const STUDENTS = ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2"];
@@ -24,15 +24,7 @@ let other: string;
 
 const at = (iso: string) => Date.parse(iso);
 
-async function deliver(body: unknown) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: JSON.stringify(body),
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** PURCHASE_APPROVED through the Hotmart door: its own buyer, transaction, product and approval time. */
 function purchase(student: string, product: { id: string; name: string }, approvedAt: string) {
@@ -106,10 +98,7 @@ beforeAll(async () => {
     FUNIL_WHATSAPP_RATE_PER_SECOND: "400",
     PUBLIC_URL: "https://funil.example",
   });
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
   const meta = await t.request("POST", "/api/v1/connections", {
     body: {
       type: "meta",

@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp } from "../../test/fake-whatsapp-connection.ts";
+import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { AccessLogEntry } from "./list-access-log.ts";
 import type { OfferView } from "./list-offers.ts";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
-const HOTTOK = "test_hottok_ab12cd34";
 
 let t: TestApp;
 let whatsapp: Awaited<ReturnType<typeof startFakeWhatsApp>>;
@@ -18,25 +18,14 @@ beforeAll(async () => {
   whatsapp = await startFakeWhatsApp();
   t = await createTestApp({ FUNIL_META_GRAPH_URL: whatsapp.url, FUNIL_QUIET_HOURS: "" });
   await connectFakeWhatsApp(t, whatsapp);
-  const hotmart = await t.request("POST", "/api/v1/connections", {
-    body: { type: "hotmart", name: "Hotmart", config: { hottok: HOTTOK } },
-  });
-  hotmartUrl = (hotmart.json() as { webhookUrl: string }).webhookUrl;
+  hotmartUrl = await connectHotmart(t);
 });
 afterAll(async () => {
   await t.close();
   await whatsapp.close();
 });
 
-async function deliver(body: string) {
-  const response = await t.request("POST", hotmartUrl, {
-    token: null,
-    rawBody: body,
-    headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-  });
-  expect(response.statusCode).toBeLessThan(300);
-  await t.drain();
-}
+const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 describe("the student journey", () => {
   it("an enrollment's access log tells the story: purchase, welcome, click, first access, modules", async () => {
