@@ -40,9 +40,9 @@ const USAGE = `npm run bench -- [options]      (or: funil bench [options])
   --seconds N         measured window per load test (default 10, quick 2)
   --connections N     concurrent connections (default 50)
   --import-rows N     rows of the generated CSV for import.rows (default 1000000; quick: 15000 on PostgreSQL, 10000 embedded)
-  --enrichment N      contacts for enrichment.rate (default 10000, quick 80) against a fake provider
+  --enrichment N      contacts for enrichment.rate (default 10000, quick 40) against a fake provider
                       answering in 50 ms that allows --enrichment-rate R requests/s (default 100, quick 40)
-  --dispatches N      approved WhatsApp dispatches for dispatch.rate (default 10000, quick 200) against a
+  --dispatches N      approved WhatsApp dispatches for dispatch.rate (default 10000, quick 120) against a
                       fake WhatsApp allowing --dispatch-rate R messages/s (default 80)
   --only NAMES        only these of the results measured on their own, comma-separated:
                       enrichment.rate, dispatch.rate (the others always run together)
@@ -136,7 +136,7 @@ function parseOptions(args: string[]): BenchOptions | string {
   if (!Number.isInteger(importRows) || importRows < 1_000 || importRows > 10_000_000) {
     return `--import-rows: 1000 to 10000000\n\n${USAGE}`;
   }
-  const enrichmentContacts = values.enrichment ? Number(values.enrichment) : quick ? 80 : 10_000;
+  const enrichmentContacts = values.enrichment ? Number(values.enrichment) : quick ? 40 : 10_000;
   const enrichmentRate = values["enrichment-rate"] ? Number(values["enrichment-rate"]) : quick ? 40 : 100;
   if (!Number.isInteger(enrichmentContacts) || enrichmentContacts < 10 || enrichmentContacts > 1_000_000) {
     return `--enrichment: 10 to 1000000\n\n${USAGE}`;
@@ -144,7 +144,7 @@ function parseOptions(args: string[]): BenchOptions | string {
   if (!Number.isFinite(enrichmentRate) || enrichmentRate < 1 || enrichmentRate > 2_000) {
     return `--enrichment-rate: 1 to 2000\n\n${USAGE}`;
   }
-  const dispatches = values.dispatches ? Number(values.dispatches) : quick ? 200 : 10_000;
+  const dispatches = values.dispatches ? Number(values.dispatches) : quick ? 120 : 10_000;
   const dispatchRate = values["dispatch-rate"] ? Number(values["dispatch-rate"]) : 80;
   if (!Number.isInteger(dispatches) || dispatches < 10 || dispatches > 1_000_000) {
     return `--dispatches: 10 to 1000000\n\n${USAGE}`;
