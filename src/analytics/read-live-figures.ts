@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { workspaceTimeZone } from "../automation/run-scheduled-rule.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import type { LiveFigures } from "./dashboard-schemas.ts";
 import { localDay } from "./resolve-period.ts";

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { workspaceTimeZone } from "../automation/run-scheduled-rule.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { enrolledAtSql } from "../students/internal/enrollment-dates.ts";
 import { type AccessKpis, type AccessKpisRow, reportAccessKpis } from "../students/report-access-kpis.ts";

@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
-import { workspaceTimeZone } from "../automation/run-scheduled-rule.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { resolveRange } from "../students/internal/enrollment-dates.ts";
 import type { TagAnalyticsQuery } from "./value-report-schemas.ts";

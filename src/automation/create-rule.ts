@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { getRule, type RuleView } from "./manage-rules.ts";
 import { isValidCron, nextCronRun } from "./next-cron-run.ts";
-import { workspaceTimeZone } from "./run-scheduled-rule.ts";
 import {
   ActionSchema,
   AUTOMATION_EVENTS,

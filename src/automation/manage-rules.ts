@@ -2,12 +2,13 @@ import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import { diffFields, recordAudit } from "../audit/record-audit.ts";
 import type { Actor } from "../auth/schemas.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { decodeTimeCursor, pageOf } from "../platform/http/cursor.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
 import { isValidCron, nextCronRun } from "./next-cron-run.ts";
-import { type RunSummary, runView, workspaceTimeZone } from "./run-scheduled-rule.ts";
+import { type RunSummary, runView } from "./run-scheduled-rule.ts";
 import {
   type Action,
   type AutomationTables,

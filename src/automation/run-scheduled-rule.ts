@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { AppError, notFound } from "../platform/http/errors.ts";
@@ -102,14 +103,6 @@ export interface RunSummary {
   error: string | null;
   startedAt: string;
   finishedAt: string | null;
-}
-
-/** The workspace's time zone (its business calendar's), for cron schedules. */
-export async function workspaceTimeZone(deps: Pick<Deps, "db">, workspaceId: string): Promise<string> {
-  const row = await sql<{ time_zone: string }>`
-    select time_zone from business_calendars where workspace_id = ${workspaceId}
-  `.execute(deps.db);
-  return row.rows[0]?.time_zone ?? "America/Sao_Paulo";
 }
 
 /**

@@ -15,6 +15,7 @@ import { findConnectionConfig } from "../capture/find-connection-config.ts";
 import { updateContact } from "../contacts/update-contact.ts";
 import { createDeal } from "../crm/create-deal.ts";
 import { createTask } from "../crm/manage-tasks.ts";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import { emitPartnerEvent } from "../partner-webhooks/emit-partner-event.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
@@ -24,7 +25,6 @@ import { FileStoreUnavailableError } from "../platform/storage/file-store.ts";
 import { readTemplateAttachment } from "./attach-template-file.ts";
 import { checkGuardrails, loadGuardFacts } from "./check-guardrails.ts";
 import { templateVariables } from "./render-template.ts";
-import { workspaceTimeZone } from "./run-scheduled-rule.ts";
 import { type AutomationTables, automationDb } from "./schemas.ts";
 
 type DispatchRow = Selectable<AutomationTables["dispatches"]>;

@@ -3,7 +3,7 @@ import { raiseAlertIn } from "../alerts/raise-alert.ts";
 import type { Deps } from "../deps.ts";
 import { withTransaction } from "../platform/db/transaction.ts";
 import { type CrmDB, crmDb, type TaskKind } from "./schemas.ts";
-import { DEFAULT_CALENDAR } from "./sweep-sla.ts";
+import { workspaceTimeZone } from "./sweep-sla.ts";
 
 const BATCH = 100;
 /** At most this many batches a pass; the next minute's pass takes the rest. */
@@ -99,14 +99,7 @@ async function timeZoneOf(
   cache: Map<string, string>,
   workspaceId: string,
 ): Promise<string> {
-  const known = cache.get(workspaceId);
-  if (known) return known;
-  const row = await db
-    .selectFrom("business_calendars")
-    .select("time_zone")
-    .where("workspace_id", "=", workspaceId)
-    .executeTakeFirst();
-  const timeZone = row?.time_zone ?? DEFAULT_CALENDAR.timeZone;
+  const timeZone = cache.get(workspaceId) ?? (await workspaceTimeZone({ db }, workspaceId));
   cache.set(workspaceId, timeZone);
   return timeZone;
 }

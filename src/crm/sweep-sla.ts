@@ -14,7 +14,12 @@ export const DEFAULT_CALENDAR: BusinessCalendar = {
   holidays: [],
 };
 
-export async function loadCalendar(deps: Deps, workspaceId: string): Promise<BusinessCalendar> {
+/** The workspace's time zone (its business calendar's), for schedules, quiet hours and day buckets. */
+export async function workspaceTimeZone(deps: Pick<Deps, "db">, workspaceId: string): Promise<string> {
+  return (await loadCalendar(deps, workspaceId)).timeZone;
+}
+
+export async function loadCalendar(deps: Pick<Deps, "db">, workspaceId: string): Promise<BusinessCalendar> {
   const row = await crmDb(deps.db)
     .selectFrom("business_calendars")
     .selectAll()

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { workspaceTimeZone } from "../../automation/run-scheduled-rule.ts";
+import { workspaceTimeZone } from "../../crm/sweep-sla.ts";
 import type { Deps } from "../../deps.ts";
 import { AppError } from "../../platform/http/errors.ts";
 
