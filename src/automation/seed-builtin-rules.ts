@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { sql } from "kysely";
+import { workspaceTimeZone } from "../crm/sweep-sla.ts";
 import type { Deps } from "../deps.ts";
 import type { DB } from "../platform/db/schema.ts";
 import { nextCronRun } from "./next-cron-run.ts";
@@ -178,6 +179,7 @@ export async function seedBuiltinRules(
 ): Promise<void> {
   const db: Kysely<AutomationDB> = automationDb(executor);
   const now = deps.clock.now();
+  const timeZone = await workspaceTimeZone({ db: executor }, workspaceId);
   await db
     .insertInto("automation_rules")
     .values(
@@ -191,7 +193,7 @@ export async function seedBuiltinRules(
         trigger_event: rule.event ?? null,
         schedule_query: rule.schedule?.query ?? null,
         schedule_cron: rule.schedule?.cron ?? null,
-        next_run_at: rule.schedule ? nextCronRun(rule.schedule.cron, now, "America/Sao_Paulo") : null,
+        next_run_at: rule.schedule ? nextCronRun(rule.schedule.cron, now, timeZone) : null,
         conditions: JSON.stringify(rule.conditions),
         actions: JSON.stringify(rule.actions),
         created_at: now,
