@@ -206,7 +206,6 @@ async function decide(
         ? { body: decision.body, original_body: sql`coalesce(original_body, body)` }
         : {}),
       ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
-      ...(decision.note !== undefined ? { last_error: null } : {}),
       updated_at: now,
     })
     .where("workspace_id", "=", input.workspaceId)

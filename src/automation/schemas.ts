@@ -36,7 +36,9 @@ export const CHANNELS = [
 export type DispatchChannel = (typeof CHANNELS)[number];
 
 /** Channels whose message reaches the contact: consent, window, quiet hours and caps apply. */
-export const CONTACT_CHANNELS: readonly DispatchChannel[] = ["whatsapp", "email"];
+export function isContactChannel(channel: DispatchChannel): channel is "whatsapp" | "email" {
+  return channel === "whatsapp" || channel === "email";
+}
 
 export const DISPATCH_STATUSES = [
   "pending",
@@ -238,8 +240,6 @@ export function automationDb(db: Kysely<DB> | Transaction<DB>): Kysely<Automatio
 
 // --- HTTP
 
-export const ListRulesQuerySchema = z.object({}).strict();
-
 export const UpdateRuleSchema = z
   .object({
     mode: z.enum(["suggest", "auto"]).optional(),
@@ -364,7 +364,6 @@ export type PreviewTemplateInput = z.infer<typeof PreviewTemplateSchema>;
 
 export const EVALUATE_EVENT_JOB = "automation.evaluate-event";
 export const RUN_DUE_RULES_JOB = "automation.run-due-rules";
-export const RUN_RULE_JOB = "automation.run-rule";
 export const SEND_DISPATCH_JOB = "automation.send-dispatch";
 export const SWEEP_DISPATCHES_JOB = "automation.sweep-dispatches";
 
@@ -377,11 +376,5 @@ export const EvaluateEventJobSchema = z.object({
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
 export type AutomationEventInput = z.infer<typeof EvaluateEventJobSchema>;
-
-export const RunRuleJobSchema = z.object({
-  ruleId: z.uuid(),
-  cause: z.enum(["schedule", "manual"]),
-  runId: z.uuid(),
-});
 
 export const SendDispatchJobSchema = z.object({ dispatchId: z.uuid() });

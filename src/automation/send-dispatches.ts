@@ -25,7 +25,7 @@ import { FileStoreUnavailableError } from "../platform/storage/file-store.ts";
 import { readTemplateAttachment } from "./attach-template-file.ts";
 import { checkGuardrails, loadGuardFacts } from "./check-guardrails.ts";
 import { templateVariables } from "./render-template.ts";
-import { type AutomationTables, automationDb } from "./schemas.ts";
+import { type AutomationTables, automationDb, isContactChannel } from "./schemas.ts";
 
 type DispatchRow = Selectable<AutomationTables["dispatches"]>;
 
@@ -408,7 +408,7 @@ async function finish(deps: Deps, row: DispatchRow, outcome: Outcome): Promise<v
             updated_at: now,
           })
           .execute();
-        if (row.channel === "whatsapp" || row.channel === "email") {
+        if (isContactChannel(row.channel)) {
           await sql`
             insert into interactions (workspace_id, contact_id, channel, direction, external_key, kind, body, status,
               status_at, sent_at, occurred_at)
@@ -507,10 +507,9 @@ export async function sendDispatches(deps: Deps, dispatchIds: string[]): Promise
   async function sendOne(row: DispatchRow): Promise<void> {
     let outcome: Outcome;
     try {
-      outcome =
-        row.channel === "whatsapp" || row.channel === "email"
-          ? await sendToContact(deps, resources, row)
-          : await runAction(deps, resources, row);
+      outcome = isContactChannel(row.channel)
+        ? await sendToContact(deps, resources, row)
+        : await runAction(deps, resources, row);
     } catch (error) {
       deps.log.error(
         { dispatchId: row.id, err: error instanceof Error ? error.name : "error" },
