@@ -194,6 +194,16 @@ describe("purchase approved → welcome on WhatsApp (auto)", () => {
       body: { welcomeTemplate: "boas_vindas_lumina", accessUrl: "https://lumina.example/area" },
     });
     expect(patched.statusCode).toBe(200);
+    // A person's edit may space the placeholder: {{ link }} still gets a tracked link.
+    const [welcome] = (
+      (await t.request("GET", "/api/v1/message-templates?purpose=welcome&channel=whatsapp")).json() as {
+        items: { id: string; body: string }[];
+      }
+    ).items;
+    const spaced = await t.request("PATCH", `/api/v1/message-templates/${welcome?.id}`, {
+      body: { body: welcome?.body.replace("{{link}}", "{{ link }}") },
+    });
+    expect(spaced.statusCode).toBe(200);
     await deliver(
       hotmart(APPROVED, {
         id: "evt-approved-2",
