@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RuleView } from "../../src/automation/manage-rules.ts";
 import type { DispatchView } from "../../src/automation/review-dispatches.ts";
 import { type FakeWhatsApp, startFakeWhatsApp } from "../fake-whatsapp.ts";
-import { apiCall, waitFor } from "./support/api.ts";
+import { apiCall, connectHotmartAndWhatsApp, waitFor } from "./support/api.ts";
 import { useBrowserSession } from "./support/browser-session.ts";
 
 /**
@@ -137,32 +137,9 @@ describe("Automação, in a real browser against the real server", () => {
       const call = <T>(method: string, path: string, body?: unknown) =>
         apiCall<T>(server.baseUrl, method, path, { token, ...(body === undefined ? {} : { body }) });
 
-      const hotmart = await call<{ webhookUrl: string }>("POST", "/api/v1/connections", {
-        type: "hotmart",
-        name: "Hotmart",
-        config: { hottok: HOTTOK },
-      });
-      expect(hotmart.status).toBe(201);
-      const meta = await call("POST", "/api/v1/connections", {
-        type: "meta",
-        name: "WhatsApp",
-        config: {
-          appSecret: "app-secret",
-          verifyToken: "verify",
-          accessToken: whatsapp.accessToken,
-          phoneNumberId: whatsapp.phoneNumberId,
-        },
-      });
-      expect(meta.status).toBe(201);
-      const hookUrl = new URL(hotmart.body.webhookUrl, server.baseUrl);
+      const post = await connectHotmartAndWhatsApp(server.baseUrl, token, { hottok: HOTTOK, whatsapp });
       const deliver = async (body: string) => {
-        const response = await fetch(hookUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-          body,
-          signal: AbortSignal.timeout(15_000),
-        });
-        expect(response.status).toBeLessThan(300);
+        await post(body);
       };
       const processed = (count: number) =>
         waitFor(

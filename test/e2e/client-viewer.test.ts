@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProofOfValueReport } from "../../src/analytics/report-proof-of-value.ts";
 import { type FakeWhatsApp, startFakeWhatsApp } from "../fake-whatsapp.ts";
-import { apiCall, waitFor } from "./support/api.ts";
+import { apiCall, connectHotmartAndWhatsApp, waitFor } from "./support/api.ts";
 import { useBrowserSession } from "./support/browser-session.ts";
 
 /**
@@ -79,33 +79,10 @@ describe("the client viewer, in a real browser against the real server", () => {
       const { server, token } = session();
       const call = <T>(method: string, path: string, body?: unknown) =>
         apiCall<T>(server.baseUrl, method, path, { token, ...(body === undefined ? {} : { body }) });
-      const hotmart = await call<{ webhookUrl: string }>("POST", "/api/v1/connections", {
-        type: "hotmart",
-        name: "Hotmart",
-        config: { hottok: HOTTOK },
-      });
-      expect(hotmart.status).toBe(201);
-      const meta = await call("POST", "/api/v1/connections", {
-        type: "meta",
-        name: "WhatsApp",
-        config: {
-          appSecret: "app-secret",
-          verifyToken: "verify",
-          accessToken: whatsapp.accessToken,
-          phoneNumberId: whatsapp.phoneNumberId,
-        },
-      });
-      expect(meta.status).toBe(201);
-      const hookUrl = new URL(hotmart.body.webhookUrl, server.baseUrl);
+      const post = await connectHotmartAndWhatsApp(server.baseUrl, token, { hottok: HOTTOK, whatsapp });
       let delivered = 0;
       const deliver = async (body: string) => {
-        const response = await fetch(hookUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-hotmart-hottok": HOTTOK },
-          body,
-          signal: AbortSignal.timeout(15_000),
-        });
-        expect(response.status).toBeLessThan(300);
+        await post(body);
         delivered += 1;
         await waitFor(`${delivered} processed events`, async () => {
           const events = await call<{ items: unknown[] }>("GET", "/api/v1/events?status=processed&limit=100");

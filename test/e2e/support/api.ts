@@ -67,3 +67,43 @@ export async function waitFor<T>(
     await new Promise((done) => setTimeout(done, 250));
   }
 }
+
+/**
+ * A `hotmart` connection and a `meta` one whose WhatsApp number is a fake's; answers a `deliver`
+ * that posts one Hotmart event (raw JSON) to the connection's webhook as Hotmart does.
+ */
+export async function connectHotmartAndWhatsApp(
+  baseUrl: string,
+  token: string,
+  input: { hottok: string; whatsapp: { accessToken: string; phoneNumberId: string } },
+): Promise<(body: string) => Promise<void>> {
+  const hotmart = await apiCall<{ webhookUrl: string }>(baseUrl, "POST", "/api/v1/connections", {
+    token,
+    body: { type: "hotmart", name: "Hotmart", config: { hottok: input.hottok } },
+  });
+  if (hotmart.status !== 201) throw new Error(`hotmart connection: ${hotmart.status}`);
+  const meta = await apiCall(baseUrl, "POST", "/api/v1/connections", {
+    token,
+    body: {
+      type: "meta",
+      name: "WhatsApp",
+      config: {
+        appSecret: "app-secret",
+        verifyToken: "verify",
+        accessToken: input.whatsapp.accessToken,
+        phoneNumberId: input.whatsapp.phoneNumberId,
+      },
+    },
+  });
+  if (meta.status !== 201) throw new Error(`meta connection: ${meta.status}`);
+  const hookUrl = new URL(hotmart.body.webhookUrl, baseUrl);
+  return async (body) => {
+    const response = await fetch(hookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-hotmart-hottok": input.hottok },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (response.status >= 300) throw new Error(`hotmart delivery: ${response.status}`);
+  };
+}
