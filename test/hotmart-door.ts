@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { TestApp } from "./test-app.ts";
 
 /** WIRE-FORMATS §2.0: the hottok the Hotmart fixtures are delivered with. */
@@ -23,4 +24,52 @@ export async function deliverHotmart(t: TestApp, webhookUrl: string, body: unkno
   if (response.statusCode >= 300)
     throw new Error(`hotmart delivery: ${response.statusCode} ${response.body}`);
   await t.drain();
+}
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
+const APPROVED = fixture("purchase-approved");
+const MODULE = fixture("club-module-completed");
+
+interface Product {
+  id: string;
+  name: string;
+}
+
+/** The PURCHASE_APPROVED fixture as a student's own: id `approved-<student>`, transaction `HP-<student>`. */
+export function studentPurchase(input: {
+  student: string;
+  email: string;
+  phone: string;
+  product: Product;
+  approvedAt: number;
+}): object {
+  const body = JSON.parse(APPROVED);
+  body.id = `approved-${input.student}`;
+  body.creation_date = input.approvedAt;
+  body.data.product.id = Number(input.product.id);
+  body.data.product.name = input.product.name;
+  body.data.purchase.approved_date = input.approvedAt;
+  body.data.purchase.transaction = `HP-${input.student}`;
+  body.data.buyer.email = input.email;
+  body.data.buyer.name = `Aluno ${input.student}`;
+  body.data.buyer.first_name = "Aluno";
+  body.data.buyer.checkout_phone = input.phone;
+  return body;
+}
+
+/** A members-area event (first access or a module completed) of the student's, from the club fixture. */
+export function studentClubEvent(input: {
+  id: string;
+  event: "CLUB_FIRST_ACCESS" | "CLUB_MODULE_COMPLETED";
+  email: string;
+  product: Product;
+  at: number;
+}): object {
+  const body = JSON.parse(MODULE.replace('"CLUB_MODULE_COMPLETED"', `"${input.event}"`));
+  body.id = input.id;
+  body.creation_date = input.at;
+  body.data.product = { id: input.product.id, name: input.product.name };
+  body.data.user.email = input.email;
+  return body;
 }

@@ -3,7 +3,12 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
 import { connectFakeWhatsApp, deliverMetaWebhook } from "../../test/fake-whatsapp-connection.ts";
-import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
+import {
+  connectHotmart,
+  deliverHotmart,
+  studentClubEvent,
+  studentPurchase,
+} from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { DispatchView } from "../automation/review-dispatches.ts";
 import { sweepDispatches } from "../automation/sweep-dispatches.ts";
@@ -11,8 +16,6 @@ import type { EffectivenessFunnel, EffectivenessRow } from "./report-automation-
 
 const fixture = (path: string) =>
   readFileSync(new URL(`../../fixtures/webhooks/${path}`, import.meta.url), "utf8");
-const APPROVED = fixture("hotmart/purchase-approved.json");
-const MODULE = fixture("hotmart/club-module-completed.json");
 const STATUS = fixture("meta/whatsapp-status-delivered.json");
 const LUMINA = { id: "5123487", name: "Clube Lumina de Fotografia" };
 const STUDENTS = ["s1", "s2", "s3", "s4", "s5", "s6"] as const;
@@ -34,27 +37,15 @@ const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** PURCHASE_APPROVED through the Hotmart door, bought on the 20th (the rescue's 24 h have passed). */
 function purchase(student: Student) {
-  const body = JSON.parse(APPROVED);
-  body.id = `approved-${student}`;
-  body.creation_date = Date.parse("2026-11-20T12:00:00Z");
-  body.data.product.id = Number(LUMINA.id);
-  body.data.product.name = LUMINA.name;
-  body.data.purchase.approved_date = Date.parse("2026-11-20T12:00:00Z");
-  body.data.purchase.transaction = `HP-${student}`;
-  body.data.buyer.email = email(student);
-  body.data.buyer.name = `Aluno ${student}`;
-  body.data.buyer.first_name = "Aluno";
-  body.data.buyer.checkout_phone = `119222200${String(STUDENTS.indexOf(student)).padStart(2, "0")}`;
-  return deliver(body);
+  const phone = `119222200${String(STUDENTS.indexOf(student)).padStart(2, "0")}`;
+  const approvedAt = Date.parse("2026-11-20T12:00:00Z");
+  return deliver(studentPurchase({ student, email: email(student), phone, product: LUMINA, approvedAt }));
 }
 
 function clubEvent(student: Student, event: "CLUB_FIRST_ACCESS" | "CLUB_MODULE_COMPLETED", at: number) {
-  const body = JSON.parse(MODULE.replace('"CLUB_MODULE_COMPLETED"', `"${event}"`));
-  body.id = `${event}-${student}`;
-  body.creation_date = at;
-  body.data.product = { id: LUMINA.id, name: LUMINA.name };
-  body.data.user.email = email(student);
-  return deliver(body);
+  return deliver(
+    studentClubEvent({ id: `${event}-${student}`, event, email: email(student), product: LUMINA, at }),
+  );
 }
 
 async function contactId(student: Student): Promise<string> {

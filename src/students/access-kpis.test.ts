@@ -1,17 +1,17 @@
-import { readFileSync } from "node:fs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeWhatsApp } from "../../test/fake-whatsapp.ts";
-import { connectHotmart, deliverHotmart } from "../../test/hotmart-door.ts";
+import {
+  connectHotmart,
+  deliverHotmart,
+  studentClubEvent,
+  studentPurchase,
+} from "../../test/hotmart-door.ts";
 import { createTestApp, FIXED_NOW, type TestApp } from "../../test/test-app.ts";
 import type { DispatchView } from "../automation/review-dispatches.ts";
 import type { AccessKpis, AccessKpisRow } from "./report-access-kpis.ts";
 import type { EnrollmentView } from "./schemas.ts";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/webhooks/hotmart/${name}.json`, import.meta.url), "utf8");
-const APPROVED = fixture("purchase-approved");
-const MODULE = fixture("club-module-completed");
 const LUMINA = { id: "5123487", name: "Clube Lumina de Fotografia" };
 const OTHER = { id: "999", name: "Curso de Edição" };
 const STUDENTS = ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2"];
@@ -28,28 +28,24 @@ const deliver = (body: unknown) => deliverHotmart(t, hotmartUrl, body);
 
 /** PURCHASE_APPROVED through the Hotmart door: its own buyer, transaction, product and approval time. */
 function purchase(student: string, product: { id: string; name: string }, approvedAt: string) {
-  const body = JSON.parse(APPROVED);
-  body.id = `approved-${student}`;
-  body.creation_date = at(approvedAt);
-  body.data.product.id = Number(product.id);
-  body.data.product.name = product.name;
-  body.data.purchase.approved_date = at(approvedAt);
-  body.data.purchase.transaction = `HP-${student}`;
-  body.data.buyer.email = `${student}@example.com`;
-  body.data.buyer.name = `Aluno ${student}`;
-  body.data.buyer.first_name = "Aluno";
-  body.data.buyer.checkout_phone = `119111100${String(STUDENTS.indexOf(student)).padStart(2, "0")}`;
-  return deliver(body);
+  const phone = `119111100${String(STUDENTS.indexOf(student)).padStart(2, "0")}`;
+  return deliver(
+    studentPurchase({ student, email: `${student}@example.com`, phone, product, approvedAt: at(approvedAt) }),
+  );
 }
 
 /** CLUB_FIRST_ACCESS through the Hotmart door. */
 function firstAccess(student: string, product: { id: string; name: string }, accessedAt: string) {
-  const body = JSON.parse(MODULE.replace('"CLUB_MODULE_COMPLETED"', '"CLUB_FIRST_ACCESS"'));
-  body.id = `access-${student}`;
-  body.creation_date = at(accessedAt);
-  body.data.product = { id: product.id, name: product.name };
-  body.data.user.email = `${student}@example.com`;
-  return deliver(body);
+  const email = `${student}@example.com`;
+  return deliver(
+    studentClubEvent({
+      id: `access-${student}`,
+      event: "CLUB_FIRST_ACCESS",
+      email,
+      product,
+      at: at(accessedAt),
+    }),
+  );
 }
 
 async function contactId(student: string): Promise<string> {
