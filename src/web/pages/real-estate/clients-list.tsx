@@ -9,6 +9,7 @@ import { usePagedList } from "../../hooks/use-paged-list.ts";
 import { useT } from "../../i18n.ts";
 import { href } from "../../router.ts";
 import { type ClientFilters, hasClientFilters, interestSummary, NO_CLIENT_FILTERS } from "./client-format.ts";
+import { FilterSelect } from "./filter-select.tsx";
 import { parseAmount } from "./parse-amount.ts";
 
 /** A typed amount as a query value: left out while it is empty or not a number yet. */
@@ -66,28 +67,20 @@ export function ClientsList() {
               onCommit={(origin) => change({ origin })}
             />
           </label>
-          <label className="field field-compact">
-            <span>{t("realEstate.clients.kind")}</span>
-            <select value={filters.kind} onChange={(event) => change({ kind: event.target.value })}>
-              <option value="">{t("realEstate.any")}</option>
-              {PROPERTY_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {t(`realEstate.kind.${kind}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field field-compact">
-            <span>{t("realEstate.clients.purpose")}</span>
-            <select value={filters.purpose} onChange={(event) => change({ purpose: event.target.value })}>
-              <option value="">{t("realEstate.any")}</option>
-              {INTEREST_PURPOSES.map((purpose) => (
-                <option key={purpose} value={purpose}>
-                  {t(`interest.purpose.${purpose}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("realEstate.clients.kind")}
+            value={filters.kind}
+            options={PROPERTY_KINDS}
+            labelOf={(option) => t(`realEstate.kind.${option}`)}
+            onChange={(kind) => change({ kind })}
+          />
+          <FilterSelect
+            label={t("realEstate.clients.purpose")}
+            value={filters.purpose}
+            options={INTEREST_PURPOSES}
+            labelOf={(option) => t(`interest.purpose.${option}`)}
+            onChange={(purpose) => change({ purpose })}
+          />
           <label className="field field-compact" htmlFor={`${id}-min`}>
             <span>{t("realEstate.priceMin")}</span>
             <DebouncedInput

@@ -15,6 +15,7 @@ import { formatMoney, formatNumber } from "../../format.ts";
 import { useApi } from "../../hooks/use-api.ts";
 import { usePagedList } from "../../hooks/use-paged-list.ts";
 import { useT } from "../../i18n.ts";
+import { FilterSelect } from "./filter-select.tsx";
 import { parseAmount } from "./parse-amount.ts";
 import { PropertyForm } from "./property-form.tsx";
 
@@ -103,28 +104,20 @@ export function PropertiesList({ canWrite }: { canWrite: boolean }) {
           )}
         </div>
         <div className="filter-bar">
-          <label className="field field-compact">
-            <span>{t("realEstate.col.status")}</span>
-            <select value={filters.status} onChange={(event) => change({ status: event.target.value })}>
-              <option value="">{t("realEstate.any")}</option>
-              {PROPERTY_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {t(`realEstate.status.${status}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field field-compact">
-            <span>{t("realEstate.col.kind")}</span>
-            <select value={filters.kind} onChange={(event) => change({ kind: event.target.value })}>
-              <option value="">{t("realEstate.any")}</option>
-              {PROPERTY_KINDS.map((kind) => (
-                <option key={kind} value={kind}>
-                  {t(`realEstate.kind.${kind}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            label={t("realEstate.col.status")}
+            value={filters.status}
+            options={PROPERTY_STATUSES}
+            labelOf={(option) => t(`realEstate.status.${option}`)}
+            onChange={(status) => change({ status })}
+          />
+          <FilterSelect
+            label={t("realEstate.col.kind")}
+            value={filters.kind}
+            options={PROPERTY_KINDS}
+            labelOf={(option) => t(`realEstate.kind.${option}`)}
+            onChange={(kind) => change({ kind })}
+          />
           <label className="field field-compact" htmlFor={`${id}-min`}>
             <span>{t("realEstate.priceMin")}</span>
             <DebouncedInput
