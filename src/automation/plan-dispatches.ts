@@ -90,6 +90,8 @@ export async function planDispatches(
     causeKey: string;
     reason: string;
     facets: Record<string, string>;
+    /** Templates already looked up in this run (a scheduled run plans for many contacts). */
+    templates?: Map<string, Promise<TemplateRow | null>>;
   },
 ): Promise<{ created: number; skipped: string[] }> {
   const db = automationDb(executor);
@@ -107,12 +109,19 @@ export async function planDispatches(
     let variables: Record<string, string> = {};
     if (action.type === "send_whatsapp" || action.type === "send_email" || action.type === "notify_slack") {
       const templateChannel = channel as "whatsapp" | "email" | "slack";
-      template = await findTemplate(db, {
+      const lookup = {
         workspaceId: rule.workspace_id,
         purpose: action.template,
         channel: templateChannel,
         productId: context.product?.id ?? null,
-      });
+      };
+      const key = `${lookup.purpose}|${lookup.channel}|${lookup.productId ?? ""}`;
+      let found = input.templates?.get(key);
+      if (!found) {
+        found = findTemplate(db, lookup);
+        input.templates?.set(key, found);
+      }
+      template = await found;
       if (!template) {
         skipped.push(`no ${templateChannel} template "${action.template}"`);
         continue;

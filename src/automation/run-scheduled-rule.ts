@@ -161,6 +161,7 @@ export async function runScheduledRule(
         .where("subject_key", "=", row.subject_key)
         .execute();
     }
+    const templates: NonNullable<Parameters<typeof planDispatches>[2]["templates"]> = new Map();
     for (const match of matches) {
       if (already.has(key(match.contactId, match.subjectKey))) continue;
       const context = await loadContext(deps, {
@@ -193,6 +194,7 @@ export async function runScheduledRule(
           causeKey: `${match.subjectKey}:${now.toISOString()}`,
           reason: `${rule.name}: ${match.detail}`,
           facets: match.facets,
+          templates,
         });
         created += outcome.created;
         skipped.push(...outcome.skipped);
